@@ -1,0 +1,39 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+SHARED ?= ../shared
+
+.PHONY: demo test lint typecheck docs bench fuzz score clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+## demo: install, parse the bundled example pages and print a summary
+demo: $(VENV)/.installed
+	$(BIN)/govreport-parse parse examples/* | $(BIN)/python scripts/summarize.py
+
+## test: lint, type-check, build the docs and run the whole test suite
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+## score: accuracy on the shared corpus (needs ../shared)
+score: $(VENV)/.installed
+	for set in gold real/gold generated/gold; do \
+	  $(PYTHON) $(SHARED)/tools/score.py $(SHARED)/corpus/$$set --cmd "$(BIN)/govreport-parse parse" | tail -n 1; \
+	done
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m govreport_parse`` runs the command line."""
+
+from .cli import main
+
+main()

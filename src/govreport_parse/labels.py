@@ -1,0 +1,320 @@
+"""Row labels → layout rows of the taxonomy, and the ``labels`` stage (cells → ids and columns).
+
+Matching follows dateparser's order: normalise (:func:`govreport_parse.textnorm.key`: NFKC,
+traditional → simplified, pinyin and spaces removed), strip leading enumerators (一、 （一）
+1. ㈠ 其中：) and parenthetical notes, then look the result up in the variants of
+``data/layouts.toml``. Labels that are still unknown are tried as the tail of a longer label
+(a group label sharing the cell, ``（三）不予公开1.属于国家秘密``) and as the head of a known one
+(a label cut by a line break or a rendering, ``一、本年新收政府信息公开申请``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .settings import MIN_PREFIX_LABEL
+from .state import Document, RawRow
+from .taxonomy import Layouts, RowDef, layouts
+from .textnorm import key
+from .tokens import Cell
+from .values import is_unit, parse_value
+
+__all__ = ["Match", "Resolver", "assign", "core", "resolver"]
+
+_ENUM = re.compile(
+    r"^(?:"
+    r"[一二三四五六七八九十]{1,3}\s*[、.,:]"
+    r"|\([一二三四五六七八九十]{1,3}\)[、.]?"
+    r"|\d{1,2}(?:[、,:]|\.(?!\d)|\))"
+    r"|\(\d{1,2}\)"
+    r"|其中[:]?|附[:]?|注[:]?"
+    r")+"
+)
+_PAREN = re.compile(r"\([^()]*\)")
+_OPEN_PAREN_TAIL = re.compile(r"\([^()]*$")
+_TRAILING = re.compile(r"[:;,.。、!\"'》]+$")
+_LEADING = re.compile(r"^[:;,.。、!\"'《]+")
+
+
+def strip_enumerator(text_key: str) -> str:
+    """Remove leading enumerators from a normalised label.
+
+    >>> strip_enumerator("(三)1.属于国家秘密"), strip_enumerator("其中:主动公开规范性文件数")
+    ('属于国家秘密', '主动公开规范性文件数')
+    """
+    return _ENUM.sub("", text_key, count=1)
+
+
+def core(text_key: str) -> str:
+    """The core of a normalised label: enumerators and parenthetical notes removed.
+
+    >>> core("(二)部分公开(区分处理的,只计这一情形,不计其他情形)")
+    '部分公开'
+    >>> core("一、主动公开政府信息数(不同渠道和方式公开相同信息计1条)(不同渠道)")
+    '主动公开政府信息数'
+    >>> core("(二)部分公开(区分处理的,只计这")
+    '部分公开'
+    """
+    text = strip_enumerator(text_key)
+    for _ in range(4):
+        stripped = _PAREN.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    text = _OPEN_PAREN_TAIL.sub("", text)
+    text = _TRAILING.sub("", _LEADING.sub("", text))
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The outcome of resolving a label."""
+
+    row: RowDef | None = None
+    """The matched row, if any."""
+
+    section: str | None = None
+    """Legacy section set by this label (a heading such as 四、行政复议数量)."""
+
+    group: str | None = None
+    """表三 group set by this label (三、本年度办理结果, （三）不予公开 …)."""
+
+    how: str = "exact"
+    """``exact``, ``core``, ``pattern``, ``suffix`` or ``prefix``."""
+
+
+_NO_MATCH = Match(how="none")
+
+
+class Resolver:
+    """Indexes the layout labels and resolves page labels against them."""
+
+    def __init__(self, data: Layouts) -> None:
+        self.data = data
+        self.exact: dict[str, list[RowDef]] = {}
+        self.core: dict[str, list[RowDef]] = {}
+        for variant, row in data.exact:
+            self.exact.setdefault(key(variant), []).append(row)
+        for rows in data.labels.values():
+            for variant, row in rows:
+                self.core.setdefault(core(key(variant)), []).append(row)
+        self.sections: dict[str, tuple[str, RowDef | None]] = {
+            core(key(label)): (section, own) for label, section, own in data.sections
+        }
+        self.groups: dict[str, str] = {core(key(label)): group for label, group in data.groups}
+        self.patterns = data.patterns
+        # Longest first, for tail matching.
+        names = set(self.core) | set(self.sections) | set(self.groups)
+        self.by_length = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+
+    # -- lookups on one normalised label --------------------------------------------------------
+
+    def _pick(self, rows: list[RowDef], tables: frozenset[str], section: str | None,
+              group: str | None, fmt: str) -> RowDef | None:
+        best: RowDef | None = None
+        for row in rows:
+            if tables and row.table not in tables:
+                continue
+            if row.section is not None and row.section != section:
+                continue
+            if row.group is not None and group is not None and row.group != group:
+                continue
+            if fmt in row.group_in:
+                continue
+            if best is None or (row.section is not None and best.section is None):
+                best = row
+        return best
+
+    def lookup(self, label_key: str, *, tables: frozenset[str] = frozenset(),
+               section: str | None = None, group: str | None = None, fmt: str = "unknown",
+               loose: bool = True) -> Match:
+        """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`)."""
+        if not label_key:
+            return _NO_MATCH
+        rows = self.exact.get(label_key)
+        if rows:
+            row = self._pick(rows, tables, section, group, fmt)
+            if row:
+                return Match(row, how="exact")
+        if not tables or "legacy" in tables:
+            for pattern, row in self.patterns:
+                if row.section == section and pattern.search(label_key):
+                    return Match(row, how="pattern")
+        c = core(label_key)
+        if not c:
+            return _NO_MATCH
+        found = self._core_match(c, tables, section, group, fmt, "core")
+        if found is not None or not loose:
+            return found or _NO_MATCH
+        # A longer label ending with a known one: a group label sharing the cell.
+        for name in self.by_length:
+            if len(name) < len(c) and c.endswith(name):
+                head = c[: -len(name)]
+                head_match = self._core_match(core(head), tables, section, group, fmt, "core")
+                sub_group = head_match.group if head_match else group
+                sub_section = head_match.section if head_match else section
+                found = self._core_match(name, tables, sub_section, sub_group, fmt, "suffix")
+                if found is not None and (found.row is not None or found.section or found.group):
+                    if head_match and found.row is not None:
+                        return Match(found.row, head_match.section, head_match.group, "suffix")
+                    return found
+        # A label cut short: the head of exactly one known label.
+        if len(c) >= MIN_PREFIX_LABEL:
+            hits = {n for n in self.by_length if n.startswith(c) and n != c}
+            matches = [self._core_match(n, tables, section, group, fmt, "prefix") for n in hits]
+            rows_found = {m.row for m in matches if m is not None and m.row is not None}
+            if len(rows_found) == 1:
+                return Match(rows_found.pop(), how="prefix")
+        return _NO_MATCH
+
+    def _core_match(self, c: str, tables: frozenset[str], section: str | None,
+                    group: str | None, fmt: str, how: str) -> Match | None:
+        sec = self.sections.get(c)
+        grp = self.groups.get(c)
+        rows = self.core.get(c)
+        row = self._pick(rows, tables, section, group, fmt) if rows else None
+        if sec and (not tables or "legacy" in tables):
+            own = sec[1]
+            return Match(own, section=sec[0], how=how)
+        if row is not None:
+            return Match(row, how=how)
+        if grp and (not tables or "t3" in tables):
+            return Match(None, group=grp, how=how)
+        return None
+
+    def resolve_cells(self, cells: list[Cell], **context: object) -> tuple[Match, int]:
+        """Resolve the label made of ``cells`` (group label cells first).
+
+        Tries the last cell alone, then the last two, three … joined. Returns the match and how
+        many trailing cells it used (0 when nothing matched).
+        """
+        texts = [key(c.text) for c in cells]
+        for n in range(1, min(len(texts), 4) + 1):
+            joined = "".join(texts[-n:])
+            if not joined:
+                continue
+            match = self.lookup(joined, **context)  # type: ignore[arg-type]
+            if match.row is not None or match.section or match.group:
+                return match, n
+        return _NO_MATCH, 0
+
+
+@cache
+def resolver() -> Resolver:
+    """The shared resolver over the package's layouts."""
+    return Resolver(layouts())
+
+
+# ----------------------------------------------------------------------------------------------
+# The labels stage: place each value cell of each row in a column of the taxonomy.
+
+
+def _legacy_columns(row: RawRow) -> None:
+    """Legacy rows are ``unit | value``; a number printed in the unit column is recovered."""
+    cells = row.values
+    cols: list[str] = []
+    unit_seen = False
+    value_taken = False
+    for cell in cells:
+        if value_taken:
+            cols.append("extra")
+            continue
+        if is_unit(cell.text) and not unit_seen:
+            cols.append("unit")
+            unit_seen = True
+            continue
+        if not unit_seen and not cell.text.strip():
+            # Empty unit column (heading rows print nothing there).
+            cols.append("unit")
+            unit_seen = True
+            continue
+        if not unit_seen and parse_value(cell.text).status == "number":
+            nxt = cells[len(cols) + 1] if len(cols) + 1 < len(cells) else None
+            if nxt is None or parse_value(nxt.text).status == "blank":
+                cols.append("value_in_unit")
+                value_taken = True
+                continue
+            cols.append("unit")
+            unit_seen = True
+            continue
+        cols.append("value")
+        value_taken = True
+    row.columns = cols
+
+
+def assign(doc: Document) -> None:
+    """Give every value cell of every row its column key (see :class:`RawRow`)."""
+    data = layouts()
+    fmt = doc.format
+    for row in doc.rows:
+        if row.table == "legacy":
+            _legacy_columns(row)
+        elif row.table == "t2":
+            _t2_columns(row, data, fmt)
+        elif row.table == "t3":
+            _t3_columns(row, data)
+        elif row.table == "t4":
+            _t4_columns(row, data)
+
+
+def _trim_trailing_blanks(values: list[Cell], width: int) -> list[Cell]:
+    while len(values) > width and not values[-1].text.strip():
+        values = values[:-1]
+    return values
+
+
+def _t2_columns(row: RawRow, data: Layouts, fmt: str) -> None:
+    rowdef = row.row_def
+    block = data.blocks[rowdef.block or 0] if rowdef is not None else None
+    if block is None:
+        return
+    options = block.columns
+    if fmt in options:
+        columns = options[fmt]
+    else:
+        numbers = sum(1 for c in row.values if c.text.strip())
+        columns = min(options.values(), key=lambda cols: abs(len(cols) - numbers))
+    row.values = _trim_trailing_blanks(row.values, len(columns))
+    row.columns = list(columns[: len(row.values)]) + ["extra"] * max(0, len(row.values) - len(columns))
+
+
+def _t3_columns(row: RawRow, data: Layouts) -> None:
+    width = len(data.t3_columns)
+    values = _trim_trailing_blanks(row.values, width)
+    row.values = values
+    if len(values) == width:
+        row.columns = list(data.t3_columns)
+        return
+    numbers = [parse_value(c.text) for c in values]
+    if len(values) == width + 1:
+        # An issuer's own 法人或其他组织 subtotal: keep the seven official columns when the
+        # subtotal is where the sums put it.
+        nums = [n.value if n.status == "number" else 0 for n in numbers]
+        orgs = nums[2:7]
+        if numbers[1].status == "number" and nums[1] == sum(orgs):  # type: ignore[arg-type]
+            row.columns = ["natural_person", "legal_or_other", *data.t3_columns[1:]]
+            row.note = "an 8th column was read as the 法人或其他组织 subtotal (it equals the sum of its parts)"
+            return
+        orgs = nums[1:6]
+        if numbers[6].status == "number" and nums[6] == sum(orgs):  # type: ignore[arg-type]
+            row.columns = [*data.t3_columns[:6], "legal_or_other", "total"]
+            row.note = "an 8th column was read as the 法人或其他组织 subtotal (it equals the sum of its parts)"
+            return
+    row.columns = None
+    row.note = f"{len(values)} cells where the table has {width} columns; not placed"
+
+
+def _t4_columns(row: RawRow, data: Layouts) -> None:
+    width = len(data.t4_columns)
+    values = row.values
+    while len(values) > width and not values[0].text.strip():
+        values = values[1:]
+    values = _trim_trailing_blanks(values, width)
+    row.values = values
+    if len(values) == width:
+        row.columns = [f"{ident}|{col}" for ident, col in data.t4_columns]
+    else:
+        row.columns = None
+        row.note = f"{len(values)} cells where 表四 has {width} columns; not placed"

@@ -1,0 +1,195 @@
+"""The pipeline: the ordered stages that turn one input into a :class:`~govreport_parse.models.Report`.
+
+Data flow (one module per stage)::
+
+    bytes/str/file/soup/lxml
+      └─ decode ─ tokenize ─ header ─ sections ─ tables ─ labels ─ values ─ validate ─ build
+                                                                                 └─ Report
+
+Every stage is a function ``(Document) -> None`` that reads what earlier stages left on the
+:class:`~govreport_parse.state.Document` and adds its own part. A stage that fails on some
+unforeseen input does not lose the page: the failure becomes an ``internal_error`` issue and the
+later stages run on what there is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeAlias
+
+from . import build, header, labels, sections, tables, validate
+from . import values as values_module
+from .decode import decode, normalize_encoding
+from .exceptions import (
+    DecodeError,
+    GovReportError,
+    InputTooLargeError,
+    SumMismatchError,
+    TableError,
+)
+from .models import Report
+from .settings import BINARY_RATIO, MAX_INPUT_BYTES, MOJIBAKE_RATIO
+from .state import Document
+from .tokenizers import sniff_kind, tokenize_element, tokenize_html, tokenize_text
+
+__all__ = ["STAGES", "Source", "Stage", "parse"]
+
+LOGGER = logging.getLogger(__name__)
+
+#: A pipeline stage: reads and extends the working document.
+Stage: TypeAlias = Callable[[Document], None]
+
+#: Anything :func:`parse` accepts.
+Source: TypeAlias = "str | bytes | os.PathLike[str] | Any"
+
+
+def _decode(doc: Document) -> None:
+    """Bytes → text; sniff the kind; record the codec and any damage."""
+    if doc.preparsed is not None:
+        doc.kind = "html"
+        return
+    data = doc.data
+    if len(data) > MAX_INPUT_BYTES:
+        doc.issue("input_truncated", f"input of {len(data)} bytes cut to {MAX_INPUT_BYTES}", "warning")
+        data = data[:MAX_INPUT_BYTES]
+    if not doc.text:
+        if not data.strip():
+            doc.issue("empty_input", "the input is empty", "error")
+            return
+        doc.encoding, doc.text = decode(data, None)
+        if doc.encoding and doc.encoding != normalize_encoding(doc.encoding):
+            doc.encoding = normalize_encoding(doc.encoding) or doc.encoding
+    text = doc.text
+    if not text.strip():
+        doc.issue("empty_input", "the input holds no text", "error")
+        return
+    sample = text[:20000]
+    bad = sample.count("\ufffd") + sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    ratio = bad / max(1, len(sample))
+    if ratio > BINARY_RATIO:
+        doc.issue("binary_input", f"{ratio:.0%} of the input is not text; it is read as junk", "error")
+    elif sample.count("\ufffd") / max(1, len(sample)) > MOJIBAKE_RATIO:
+        doc.issue("mojibake", "the text holds replacement characters (damaged encoding)", "warning")
+    if "\x00" in text:
+        doc.text = text.replace("\x00", "")
+    doc.kind = sniff_kind(doc.text)
+
+
+def _tokenize(doc: Document) -> None:
+    """Text or markup → lines of cells."""
+    if doc.preparsed is not None:
+        doc.page = tokenize_element(doc.preparsed)
+    elif doc.kind == "html":
+        doc.page = tokenize_html(doc.text)
+    else:
+        doc.page = tokenize_text(doc.text)
+    for code, message in doc.page.notes:
+        doc.issue(code, message, "warning")
+
+
+#: The stages, in order. A reader sees the whole data flow here.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("decode", _decode),
+    ("tokenize", _tokenize),
+    ("header", header.extract),
+    ("sections", sections.extract),
+    ("tables", tables.extract),
+    ("labels", labels.assign),
+    ("values", values_module.convert),
+    ("validate", validate.check),
+)
+
+_STRICT_ERRORS: dict[str, type[GovReportError]] = {
+    "empty_input": DecodeError,
+    "binary_input": DecodeError,
+    "unreadable_input": DecodeError,
+    "input_truncated": InputTooLargeError,
+    "sum_mismatch": SumMismatchError,
+}
+
+
+def _load(source: Any, doc_path: list[str | None]) -> tuple[bytes, str, object | None]:
+    """Return (bytes, text, preparsed) for any accepted source."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), "", None
+    if isinstance(source, str):
+        return source.encode("utf-8", "surrogatepass"), source, None
+    if isinstance(source, os.PathLike):
+        doc_path[0] = os.fspath(source)
+        return Path(source).read_bytes(), "", None
+    module = type(source).__module__
+    if module.startswith("bs4"):
+        markup = str(source)
+        return markup.encode("utf-8", "surrogatepass"), markup, None
+    if module.startswith("lxml"):
+        from lxml import etree
+
+        return etree.tostring(source, encoding="utf-8"), "", source
+    raise TypeError(
+        f"parse() takes str, bytes, a path, a BeautifulSoup object or an lxml element, "
+        f"not {type(source).__name__}"
+    )
+
+
+def parse(
+    source: Any,
+    *,
+    url: str | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+) -> Report:
+    """Parse one report page into a :class:`~govreport_parse.models.Report`.
+
+    ``source`` is page text or markup (``str``), raw bytes in any encoding, a path, a
+    BeautifulSoup object or an lxml element. ``encoding`` overrides detection for bytes. With
+    ``strict=True`` the first error-severity issue raises the matching
+    :class:`~govreport_parse.exceptions.GovReportError` subclass; otherwise content problems
+    never raise.
+
+    >>> report = parse("索引号：000014349/2017-00110\\n发布日期：2017年06月08日\\n")
+    >>> report.metadata.index_number, str(report.metadata.published_date)
+    ('000014349/2017-00110', '2017-06-08')
+    """
+    path: list[str | None] = [None]
+    try:
+        data, text, preparsed = _load(source, path)
+    except OSError as exc:
+        doc = Document(data=b"", path=path[0], url=url)
+        doc.issue("unreadable_input", f"the input could not be read: {exc}", "error")
+        return _finish(doc, strict)
+    doc = Document(data=data, text=text, path=path[0], url=url, preparsed=preparsed)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    if text:
+        doc.encoding = None
+    elif encoding:
+        codec = normalize_encoding(encoding) or encoding
+        try:
+            doc.text = data.decode(codec, errors="replace")
+            doc.encoding = codec
+        except LookupError:
+            doc.issue("unknown_encoding", f"unknown encoding {encoding!r}; detected instead", "warning")
+    for name, stage in STAGES:
+        if name != "decode" and doc.text == "" and doc.preparsed is None:
+            break
+        try:
+            stage(doc)
+        except RecursionError as exc:  # pragma: no cover - defensive
+            doc.issue("internal_error", f"stage {name} gave up: {exc}", "error")
+        except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the input
+            LOGGER.exception("stage %s failed", name)
+            doc.issue("internal_error", f"stage {name} failed: {type(exc).__name__}: {exc}", "error")
+    return _finish(doc, strict)
+
+
+def _finish(doc: Document, strict: bool) -> Report:
+    report = build.report(doc)
+    if strict:
+        for issue in report.issues:
+            if issue.severity == "error":
+                exc_type = _STRICT_ERRORS.get(issue.code, TableError if "table" in issue.code else GovReportError)
+                raise exc_type(issue.message, code=issue.code, line=issue.line)
+    return report

@@ -1,0 +1,417 @@
+"""The ``tables`` stage: detect the table format and assemble table rows from the lines.
+
+A statistical table reaches us flattened in many ways (see the tokenizers). This stage reads the
+lines as one stream and rebuilds rows by their labels, which is what survives every flattening:
+
+* a ``ROW`` line (pipes, an HTML ``<tr>``, space-separated numbers) is one row: leading text
+  cells form its label, the rest are its values in column order, blanks included;
+* in text flattened one cell per line, a row is a label followed by value cells up to the next
+  text cell or row end (a line of pipes);
+* a label broken over lines is joined with the fragments before it; a group label sharing the
+  row (``三、本年度办理结果 | （一）予以公开``) sets the context of the row after it;
+* values printed without separators (``规章000``) are split where the count of digits, or a sum
+  rule, leaves one reading only.
+
+The result is a list of :class:`~govreport_parse.state.RawRow`; placing each value in a column is
+the job of the ``labels`` stage.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .labels import Match, Resolver, resolver
+from .state import Document, RawRow
+from .taxonomy import layouts
+from .textnorm import key
+from .tokens import Cell, Line, LineKind
+from .values import UNITS, is_unit, parse_value
+
+__all__ = ["detect_format", "extract", "split_glued_digits"]
+
+_TABLES_BY_FORMAT = {
+    "legacy2014": frozenset(["legacy"]),
+    "fmt2019": frozenset(["t2", "t3", "t4"]),
+    "fmt2021": frozenset(["t2", "t3", "t4"]),
+    "unknown": frozenset(["legacy", "t2", "t3", "t4"]),
+}
+_MAX_CUE_KEY = 80
+_GLUED = re.compile(r"^(?P<head>.*?[^\d.+\-])(?P<digits>[+\-]?\d[\d.]*)$")
+_ONLY_DIGITS = re.compile(r"^\d{2,40}$")
+
+
+def _cue_key(text: str) -> str:
+    """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
+    return re.sub(r"\([^()]{0,20}\)", "", key(text))
+
+
+def detect_format(lines: list[Line]) -> str:
+    """Detect the table format from the labels printed, never from the year.
+
+    Counts the distinct cues of each format (``data/layouts.toml`` ``[detect]``) in the short
+    cells of the page; the format with most cues wins; legacy needs two cues.
+    """
+    cues = layouts().detect
+    found: dict[str, set[str]] = {fmt: set() for fmt in cues}
+    for line in lines:
+        for cell in line.cells:
+            if not cell.text or len(cell.text) > 300:
+                continue
+            k = _cue_key(cell.text)
+            for fmt, words in cues.items():
+                for word in words:
+                    if word in k:
+                        found[fmt].add(word)
+    scores = {fmt: len(words) for fmt, words in found.items()}
+    if scores.get("fmt2021", 0) and scores["fmt2021"] >= scores.get("fmt2019", 0):
+        return "fmt2021"
+    if scores.get("fmt2019", 0):
+        return "fmt2019"
+    if scores.get("legacy2014", 0) >= 2:
+        return "legacy2014"
+    return "unknown"
+
+
+def split_glued_digits(digits: str, width: int, rule: str | None = None) -> list[str] | None:
+    """Split digits printed without separators into ``width`` numbers, if only one reading fits.
+
+    One digit per column fits when the count of digits is the width. Otherwise every split
+    without leading zeros is tried against the row's sum rule (``rule``: ``"t3"``, the last
+    number is the sum of the first six; ``"t4"``, the fifth of each five is the sum of four);
+    the split is returned only when exactly one reading satisfies it.
+
+    >>> split_glued_digits("000", 3)
+    ['0', '0', '0']
+    >>> split_glued_digits("0001015", 7, "t3")  # ambiguous without a rule: 0,0,0,1,0,1,5 ✗
+    >>> split_glued_digits("131000014", 7, "t3")  # 13+1=14 and 1+3+10=14: two readings
+    >>> split_glued_digits("1200000012", 7, "t3")
+    ['12', '0', '0', '0', '0', '0', '12']
+    >>> split_glued_digits("1015", 3) is None
+    True
+    """
+    if len(digits) == width:
+        return list(digits)
+    if len(digits) < width or len(digits) > 30 or rule is None:
+        return None
+    readings: list[list[str]] = []
+    for cuts in itertools.combinations(range(1, len(digits)), width - 1):
+        parts = [digits[i:j] for i, j in zip((0, *cuts), (*cuts, len(digits)), strict=True)]
+        if any(len(p) > 1 and p[0] == "0" for p in parts):
+            continue
+        nums = [int(p) for p in parts]
+        if rule == "t3" and sum(nums[:6]) != nums[6]:
+            continue
+        if rule == "t4" and any(sum(nums[b : b + 4]) != nums[b + 4] for b in range(0, 15, 5)):
+            continue
+        readings.append(parts)
+        if len(readings) > 1:
+            return None
+    return readings[0] if readings else None
+
+
+@dataclass(slots=True)
+class _Open:
+    """A row being assembled in stream mode."""
+
+    match: Match
+    label_cells: list[Cell]
+    values: list[Cell]
+    line: int
+
+
+class _Assembler:
+    """Walks the lines once, keeping the table context, and collects rows."""
+
+    def __init__(self, doc: Document, fmt: str, res: Resolver) -> None:
+        self.doc = doc
+        self.fmt = fmt
+        self.res = res
+        self.tables = _TABLES_BY_FORMAT[fmt]
+        self.cues = layouts().cues
+        self.rows: list[RawRow] = []
+        self.pending: list[Cell] = []
+        self.current: _Open | None = None
+        self.section: str | None = None
+        self.group: str | None = None
+        self.context: str | None = None
+        self.active = False
+        self.t3_width = len(layouts().t3_columns)
+        self.t4_width = len(layouts().t4_columns)
+
+    # -- context -------------------------------------------------------------------------------
+
+    def lookup(self, text_key: str, loose: bool = True) -> Match:
+        return self.res.lookup(text_key, tables=self.tables, section=self.section,
+                               group=self.group, fmt=self.fmt, loose=loose)
+
+    def observe(self, cell: Cell) -> None:
+        """Update the table context from a text cell (captions, headers, section headings)."""
+        text = cell.text
+        if not text or len(text) > _MAX_CUE_KEY:
+            return
+        k = _cue_key(text)
+        for word in self.cues["end"]:
+            if word in k and len(k) < 40:
+                self.close()
+                self.active = False
+                self.context = None
+                self.pending.clear()
+                return
+        for table in ("t4", "t3", "t2", "legacy"):
+            if any(word in k for word in self.cues[table]):
+                if table == "legacy" or table in self.tables or "legacy" not in self.tables:
+                    self.context = table
+                    self.active = True
+                break
+
+    def set_context(self, match: Match) -> None:
+        if match.section:
+            self.section = match.section
+            self.group = None
+        if match.group:
+            self.group = match.group
+        row = match.row
+        if row is not None:
+            self.context = row.table
+            if row.table == "t3" and row.name in ("requests.received", "requests.carried_over",
+                                                   "requests.carried_forward"):
+                self.group = None
+
+    # -- output --------------------------------------------------------------------------------
+
+    def emit(self, match: Match, label_cells: list[Cell], values: list[Cell], line: int,
+             glued: str | None = None) -> None:
+        row = match.row
+        if row is None:
+            return
+        self.active = True
+        self.context = row.table
+        self.rows.append(RawRow(row.table, row, label_cells, values, line, glued=glued))
+
+    def emit_unplaced(self, label_cells: list[Cell], values: list[Cell], line: int) -> None:
+        if not self.active or not any(parse_value(v.text).status == "number" for v in values):
+            return
+        if not label_cells and self.context == "t4" and "t4" in self.tables:
+            self.rows.append(RawRow("t4", None, [], values, line))
+            return
+        if not label_cells and self.context == "t4":
+            return
+        self.rows.append(RawRow(self.context or "unknown", None, label_cells, values, line))
+
+    def close(self) -> None:
+        current = self.current
+        self.current = None
+        if current is None:
+            return
+        if current.match.row is not None:
+            self.emit(current.match, current.label_cells, current.values, current.line)
+        elif current.values:
+            self.emit_unplaced(current.label_cells, current.values, current.line)
+
+    # -- feeding -------------------------------------------------------------------------------
+
+    def feed(self, line: Line) -> None:
+        kind = line.kind
+        if kind is LineKind.EMPTY:
+            return
+        if kind is LineKind.BREAK:
+            self.close()
+            return
+        if kind is LineKind.ROW:
+            self.close()
+            self.row(line.cells)
+            return
+        cell = line.cells[0]
+        status = parse_value(cell.text).status
+        if status != "text" or is_unit(cell.text):
+            self.value_cell(cell, status)
+        else:
+            self.text_cell(cell)
+
+    def value_cell(self, cell: Cell, status: str) -> None:
+        if self.current is not None:
+            self.current.values.append(cell)
+            return
+        if not self.active:
+            return
+        if self.pending:
+            match, used = self.resolve(self.pending)
+            if match.row is not None:
+                label = self.pending[-used:]
+                self.pending = []
+                self.current = _Open(match, label, [cell], label[0].line)
+                return
+        if status == "blank":
+            return
+        if _ONLY_DIGITS.match(cell.text.strip()) and self.context == "t4":
+            digits = cell.text.strip()
+            parts = split_glued_digits(digits, self.t4_width, "t4")
+            if parts is not None:
+                cells = [Cell(p, cell.line) for p in parts]
+                self.rows.append(RawRow("t4", None, [], cells, cell.line, glued=digits))
+                return
+        self.current = _Open(Match(how="none"), [], [cell], cell.line)
+
+    def text_cell(self, cell: Cell) -> None:
+        if self.current is not None and self.current.values:
+            self.close()
+        elif self.current is not None:
+            self.pending.extend(self.current.label_cells)
+            self.current = None
+        self.observe(cell)
+        if self.glued(cell):
+            return
+        if self.active:
+            match = self.lookup(key(cell.text), loose=False)
+            if match.section or match.group:
+                self.set_context(match)
+        self.pending.append(cell)
+        del self.pending[:-4]
+
+    def resolve(self, cells: list[Cell]) -> tuple[Match, int]:
+        match, used = self.res.resolve_cells(
+            cells, tables=self.tables, section=self.section, group=self.group, fmt=self.fmt,
+            loose=True,
+        )
+        if match.row is None:
+            return match, 0
+        # Context carried by the label cells before the ones the row label used.
+        for cell in cells[: len(cells) - used]:
+            ctx = self.lookup(key(cell.text), loose=False)
+            if ctx.section or ctx.group:
+                self.set_context(ctx)
+        if match.section or match.group:
+            self.set_context(Match(None, match.section, match.group))
+        if match.group and match.row is not None and match.row.group is None:
+            pass
+        self.set_context(Match(match.row))
+        return match, used
+
+    def row(self, cells: list[Cell]) -> None:
+        start = 0
+        while start < len(cells) and not cells[start].text.strip():
+            start += 1
+        split = start
+        while split < len(cells):
+            text = cells[split].text
+            if not text.strip() or parse_value(text).status != "text" or is_unit(text):
+                break
+            split += 1
+        label_cells, values = cells[start:split], cells[split:]
+        for cell in label_cells:
+            self.observe(cell)
+        if not values:
+            # A header or caption row, or a label whose values follow on the next line.
+            if len(label_cells) == 1 and self.glued(label_cells[0]):
+                return
+            for cell in label_cells:
+                ctx = self.lookup(key(cell.text), loose=False) if self.active else Match(how="none")
+                if ctx.section or ctx.group:
+                    self.set_context(ctx)
+            self.pending.extend(label_cells)
+            del self.pending[:-4]
+            return
+        line = cells[0].line
+        if not label_cells:
+            if self.context == "t4" or not self.pending:
+                self.pending = []
+                self.emit_unplaced([], values, line)
+                return
+            match, used = self.resolve(self.pending)
+            if match.row is not None:
+                label = self.pending[-used:]
+                self.pending = []
+                self.emit(match, label, values, label[0].line)
+            else:
+                self.pending = []
+                self.emit_unplaced([], values, line)
+            return
+        match, used = self.resolve(label_cells)
+        if match.row is None and self.pending:
+            match, used = self.resolve([*self.pending[-2:], *label_cells])
+            if match.row is not None and used > len(label_cells):
+                label_cells = [*self.pending[-2:], *label_cells][-used:]
+        self.pending = []
+        if match.row is None:
+            self.emit_unplaced(label_cells, values, line)
+            return
+        self.emit(match, label_cells, values, line)
+
+    def glued(self, cell: Cell) -> bool:
+        """A text cell that is a label followed by its values with no separator."""
+        k = key(cell.text)
+        m = _GLUED.match(k)
+        if m is None:
+            return False
+        head, digits = m.group("head"), m.group("digits")
+        unit = None
+        for u in sorted(UNITS, key=len, reverse=True):
+            if head.endswith(u) and len(head) > len(u):
+                unit, head = u, head[: -len(u)]
+                break
+        match = self.lookup(head)
+        if match.row is None:
+            return False
+        self.set_context(match)
+        table = match.row.table
+        label = Cell(cell.text, cell.line)
+        if table == "legacy" or (table == "t2" and unit is None and "." in digits):
+            values = [Cell(unit or "", cell.line), Cell(digits, cell.line)] if table == "legacy" else [Cell(digits, cell.line)]
+            self.emit(match, [label], values, cell.line, glued=digits)
+            return True
+        width = self.width_of(match)
+        rule = "t3" if table == "t3" else None
+        parts = split_glued_digits(digits, width, rule) if width else None
+        if parts is None:
+            self.rows.append(RawRow(table, match.row, [label], [Cell(digits, cell.line)],
+                                    cell.line, glued=digits, note="ambiguous"))
+            return True
+        self.emit(match, [label], [Cell(p, cell.line) for p in parts], cell.line, glued=digits)
+        return True
+
+    def width_of(self, match: Match) -> int:
+        row = match.row
+        if row is None:
+            return 0
+        if row.table == "t3":
+            return self.t3_width
+        if row.table == "t2":
+            block = layouts().blocks[row.block or 0]
+            cols = block.columns.get(self.fmt) or next(iter(block.columns.values()))
+            return len(cols)
+        return 1
+
+
+def _iter_lines(doc: Document) -> Iterator[Line]:
+    if doc.page is not None:
+        yield from doc.page.lines
+
+
+def extract(doc: Document) -> None:
+    """Detect the format and collect the table rows of the page."""
+    if doc.page is None:
+        return
+    lines = doc.page.lines
+    fmt = detect_format(lines)
+    asm = _Assembler(doc, fmt, resolver())
+    for line in _iter_lines(doc):
+        asm.feed(line)
+    asm.close()
+    doc.rows = asm.rows
+    placed = [r for r in asm.rows if r.row_def is not None or r.table == "t4"]
+    if fmt == "unknown" and placed:
+        tables = {r.table for r in placed}
+        if tables == {"legacy"}:
+            fmt = "legacy2014"
+        elif tables & {"t2", "t3", "t4"}:
+            fmt = "fmt2021" if any(
+                r.row_def is not None and r.row_def.name.startswith("requests.outcome.other.")
+                for r in placed
+            ) else "fmt2019"
+    elif fmt != "unknown" and not placed:
+        # Cues without a single table row: the tables are missing from the page.
+        doc.issue("tables_missing", f"{fmt} table labels appear but no table row was found", "info")
+    doc.format = fmt  # type: ignore[assignment]

@@ -1,0 +1,123 @@
+"""Small pure text helpers shared by the later stages.
+
+* :func:`fold` gives display text in simplified characters: NFKC (full-width → half-width
+  punctuation and digits), traditional → simplified, inline pinyin (``報(bào)告``) removed,
+  whitespace runs collapsed.
+* :func:`key` gives a matching key: :func:`fold` without any whitespace, padding underscores,
+  replacement characters or quote variants.
+* :func:`cn_numeral` reads 一 … 九十九 (and 〇/两).
+
+The conversion tables come from ``data/t2s.tsv`` and ``data/textnorm.toml``, loaded once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from functools import cache
+from importlib import resources
+
+__all__ = ["cn_numeral", "fold", "key", "strip_pinyin", "to_simplified"]
+
+_TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_PINYIN_TONED = re.compile(
+    rf"(?<=[{_CJK}])\((?=[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,8}}\)"
+)
+_SPACES = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
+_JUNK_FOR_KEY = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff_\ufffd*…]+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'"})
+
+
+def _data_text(name: str) -> str:
+    return resources.files("govreport_parse.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def _t2s_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for row in _data_text("t2s.tsv").splitlines():
+        if row and not row.startswith("#"):
+            src, dst = row.split("\t")
+            table[ord(src)] = dst
+    return table
+
+
+@cache
+def _vocab() -> tuple[list[tuple[re.Pattern[str], str]], re.Pattern[str]]:
+    data = tomllib.loads(_data_text("textnorm.toml"))
+    phrases = [(re.compile(p), r) for p, r in data["tw_phrases"]]
+    toneless = "|".join(sorted(data["toneless_pinyin"], key=len, reverse=True))
+    return phrases, re.compile(rf"(?<=[{_CJK}])\((?:{toneless})\)")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified ones, character by character.
+
+    >>> to_simplified("政府信息公開工作年度報告")
+    '政府信息公开工作年度报告'
+    """
+    return text.translate(_t2s_table())
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove inline pinyin annotations after Chinese characters.
+
+    >>> strip_pinyin("報(bào)告 第二十條第(一)項(xiàng)")
+    '報告 第二十條第(一)項'
+    """
+    if "(" not in text:
+        return text
+    text = _PINYIN_TONED.sub("", text)
+    return _vocab()[1].sub("", text)
+
+
+def _fold_core(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_pinyin(text)
+    text = to_simplified(text)
+    for pattern, repl in _vocab()[0]:
+        text = pattern.sub(repl, text)
+    return text.translate(_QUOTES)
+
+
+def fold(text: str) -> str:
+    """Display form: NFKC, simplified characters, no pinyin, single spaces, stripped.
+
+    >>> fold("２０１９年  報(bào)告（試行）")
+    '2019年 报告(试行)'
+    """
+    return _SPACES.sub(" ", _fold_core(text)).strip()
+
+
+def key(text: str) -> str:
+    """Matching key: :func:`fold` without spaces, padding underscores or replacement characters.
+
+    >>> key("自 然 人")
+    '自然人'
+    >>> key("（二）部分公開__（區分處理的）")
+    '(二)部分公开(区分处理的)'
+    """
+    return _JUNK_FOR_KEY.sub("", _fold_core(text))
+
+
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_numeral(text: str) -> int | None:
+    """Read a Chinese numeral from 一 to 九十九; ``None`` if ``text`` is not one.
+
+    >>> [cn_numeral(s) for s in ("一", "十", "十三", "二十", "二十一", "甲")]
+    [1, 10, 13, 20, 21, None]
+    """
+    if not text or len(text) > 3:
+        return None
+    if "十" not in text:
+        return _DIGITS.get(text) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    t = 1 if not tens else _DIGITS.get(tens)
+    o = 0 if not ones else _DIGITS.get(ones)
+    if t is None or o is None or len(tens) > 1 or len(ones) > 1:
+        return None
+    return t * 10 + o

@@ -1,0 +1,218 @@
+"""Table cell → value: a number (``int`` or ``Decimal``), blank, not-applicable or text.
+
+Blank, n/a and 0 stay distinct, and nothing is invented: a cell is a number only if it prints
+one. The examples below are the specification.
+
+>>> parse_value("1,234")
+CellValue(status='number', value=1234, unit=None)
+>>> parse_value("3.20")
+CellValue(status='number', value=Decimal('3.20'), unit=None)
+>>> parse_value("+1036").value, parse_value("-8").value, parse_value("－8").value
+(1036, -8, -8)
+>>> parse_value("251000元")
+CellValue(status='number', value=251000, unit='元')
+>>> parse_value("12.5万元")
+CellValue(status='number', value=Decimal('12.5'), unit='万元')
+>>> parse_value("—").status, parse_value("/").status, parse_value("无").status
+('not_applicable', 'not_applicable', 'not_applicable')
+>>> parse_value("").status, parse_value("\\u00a0").status, parse_value("__ __").status
+('blank', 'blank', 'blank')
+>>> parse_value("400余条")
+CellValue(status='text', value=None, unit=None)
+>>> parse_value("０１").value
+1
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from .models import IndicatorValue, UnmappedRow
+from .state import Document, RawRow
+from .taxonomy import taxonomy
+
+__all__ = ["UNITS", "CellValue", "convert", "indicator_for", "is_unit", "is_value_like", "parse_value"]
+
+#: Units printed in the legacy table's unit column or after a number in a cell.
+UNITS = frozenset(
+    ["条", "件", "次", "个", "篇", "期", "份", "人", "人次", "万元", "元", "亿元", "项", "场", "家", "%"]
+)
+
+_NA = frozenset(
+    ["/", "-", "--", "---", "----", "—", "——", "———", "－", "─", "－－", "\\", "＼", "无", "不适用",
+     "不涉及", "n/a", "na", "x", "×", "…", "……", "*", "/ ", "—/—"]
+)
+
+# Characters that decorate value cells in renderings (padding, mojibake) and never carry meaning.
+_PADDING = re.compile(r"[\s_\ufffd\u00a0\u3000\u200b|]+")
+_DASH_MINUS = re.compile(r"^[—–](?=\d)")
+_NUMBER = re.compile(
+    r"^(?P<sign>[+\-])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|亿元|元|条|件|次|个|篇|项|份|人次|人|期|场|家|%)?$"
+)
+
+Status = Literal["number", "blank", "not_applicable", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class CellValue:
+    """A parsed cell."""
+
+    status: Status
+    value: int | Decimal | None
+    unit: str | None
+
+
+_BLANK = CellValue("blank", None, None)
+_NOT_APPLICABLE = CellValue("not_applicable", None, None)
+_TEXT = CellValue("text", None, None)
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
+    return _DASH_MINUS.sub("-", text)
+
+
+def parse_value(text: str) -> CellValue:
+    """Parse one cell's text. Never raises."""
+    cleaned = _clean(text)
+    if not cleaned:
+        return _BLANK
+    lowered = cleaned.lower()
+    if lowered in _NA or text.strip() in _NA:
+        return _NOT_APPLICABLE
+    m = _NUMBER.match(cleaned)
+    if m is None:
+        return _TEXT
+    digits = m.group("int").replace(",", "")
+    frac = m.group("frac")
+    try:
+        number: int | Decimal = Decimal(digits + frac) if frac else int(digits)
+    except (InvalidOperation, ValueError):  # pragma: no cover - the pattern admits only digits
+        return _TEXT
+    if m.group("sign") == "-":
+        number = -number
+    return CellValue("number", number, m.group("unit"))
+
+
+def is_unit(text: str) -> bool:
+    """True for a cell holding only a unit word (the legacy table's 单位 column).
+
+    >>> is_unit("人次"), is_unit(" 条 "), is_unit("条例")
+    (True, True, False)
+    """
+    return _clean(text) in UNITS
+
+
+def is_value_like(text: str) -> bool:
+    """True for a cell that can stand in a value position: a number, blank or n/a.
+
+    >>> [is_value_like(s) for s in ("12", "", "—", "+3", "规章", "2.5万元")]
+    [True, True, True, True, False, True]
+    """
+    return parse_value(text).status != "text"
+
+
+# ----------------------------------------------------------------------------------------------
+# The ``values`` stage: placed cells → IndicatorValue objects.
+
+
+def indicator_for(row: RawRow, column: str) -> tuple[str, str | None] | None:
+    """The ``(id, column)`` of a value cell of ``row`` placed in ``column``, if there is one."""
+    tax = taxonomy().indicators
+    rowdef = row.row_def
+    if row.table == "t4":
+        ident, _, col = column.partition("|")
+        return ident, col
+    if rowdef is None:
+        return None
+    if row.table == "t2":
+        ident = f"{rowdef.name}.{column}"
+        return (ident, None) if ident in tax else None
+    if row.table == "t3":
+        return None if column == "legal_or_other" else (rowdef.name, column)
+    if row.table == "legacy" and column in ("value", "value_in_unit"):
+        ind = tax.get(rowdef.name)
+        if ind is None:
+            return None
+        return rowdef.name, rowdef.column or ("total" if ind.dims else None)
+    return None
+
+
+def _unit_for(ident: str, parsed: CellValue, printed_unit: str | None) -> str | None:
+    if parsed.unit:
+        return parsed.unit
+    if printed_unit:
+        return printed_unit
+    ind = taxonomy().indicators.get(ident)
+    return ind.unit if ind else None
+
+
+def convert(doc: Document) -> None:
+    """Turn every placed cell into an :class:`~govreport_parse.models.IndicatorValue`."""
+    seen: dict[tuple[str, str | None], IndicatorValue] = {}
+    for row in doc.rows:
+        label = row.raw_label
+        if row.columns is None:
+            cells = [c.text for c in row.values]
+            doc.unmapped.append(UnmappedRow(label=label, cells=cells, line=row.line))
+            if row.row_def is not None or row.table == "t4":
+                what = row.row_def.label if row.row_def else "表四"
+                reason = row.note or "the cells could not be placed in columns"
+                if row.glued:
+                    reason = f"values printed without separators ({row.glued}) allow more than one reading"
+                doc.issue("ambiguous_row", f"{what}: {reason}", "warning", line=row.line)
+            else:
+                doc.issue("unknown_label", f"table row {label or '(no label)'!r} matched no indicator",
+                          "info", line=row.line)
+            continue
+        if row.glued and row.table != "legacy":
+            doc.issue("glued_cells_split", f"{label}: values printed without separators ({row.glued}) "
+                      "were split into one reading", "info", line=row.line)
+        if row.note:
+            doc.issue("row_reinterpreted", f"{label}: {row.note}", "info", line=row.line)
+        printed_unit = None
+        for cell, column in zip(row.values, row.columns, strict=False):
+            if column == "unit":
+                printed_unit = cell.text.strip() or None
+                continue
+            target = indicator_for(row, column)
+            if target is None:
+                if column == "extra" and cell.text.strip():
+                    doc.issue("extra_cell", f"{label}: cell {cell.text!r} beyond the table's columns",
+                              "info", line=cell.line)
+                continue
+            ident, col = target
+            parsed = parse_value(cell.text)
+            item = IndicatorValue(
+                id=ident,
+                column=col,
+                value=parsed.value,
+                status=parsed.status,
+                unit=_unit_for(ident, parsed, printed_unit if row.table == "legacy" else None),
+                raw_label=label,
+                raw_value=cell.text,
+                line=cell.line,
+            )
+            previous = seen.get((ident, col))
+            if previous is not None:
+                if previous.value != item.value and item.status == "number":
+                    if previous.status != "number":
+                        doc.indicators[doc.indicators.index(previous)] = item
+                        seen[(ident, col)] = item
+                        continue
+                    doc.issue("conflicting_values", f"{ident}[{col}] printed twice: "
+                              f"{previous.raw_value!r} (line {previous.line}) and {cell.text!r}; "
+                              "the first is kept", "warning", indicator=ident, column=col,
+                              line=cell.line)
+                continue
+            if column == "value_in_unit":
+                doc.issue("value_in_unit_column", f"{label}: the number {cell.text!r} is printed in "
+                          "the unit column; it is taken as the row's value", "warning",
+                          indicator=ident, column=col, line=cell.line)
+            seen[(ident, col)] = item
+            doc.indicators.append(item)
