@@ -1,4 +1,4 @@
-"""The last stage: the finished :class:`~govreport_parse.state.Document` → output :class:`Report`."""
+"""The last stage: the finished working document → the output :class:`Report`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,12 @@ def report(doc: Document) -> Report:
     head = doc.header
     page = doc.page
     meta_tags = dict(page.meta_tags) if page is not None else {}
-    url = doc.url or meta_tags.get("Url") or meta_tags.get("url") or (page.canonical_url if page else None)
+    url = (
+        doc.url
+        or meta_tags.get("Url")
+        or meta_tags.get("url")
+        or (page.canonical_url if page else None)
+    )
     return Report(
         source=Source(
             path=doc.path, url=url, kind=doc.kind, encoding=doc.encoding, sha256=doc.sha256

@@ -32,8 +32,9 @@ def cli() -> None:
 @click.option("--encoding", default=None, help="Decode every input with this codec.")
 @click.option("--url", default=None, help="Page URL to record (for a single input).")
 @click.option("--indent", type=int, default=None, help="Pretty-print (one input only).")
-def parse_command(files: tuple[str, ...], encoding: str | None, url: str | None,
-                  indent: int | None) -> None:
+def parse_command(
+    files: tuple[str, ...], encoding: str | None, url: str | None, indent: int | None
+) -> None:
     """Parse FILES and print one JSON object (a Report) per line, in input order.
 
     Every input gives exactly one line, even an unreadable one (then ``format`` is
@@ -68,8 +69,14 @@ def schema_command() -> None:
 
 
 @cli.command("taxonomy")
-@click.option("--format", "fmt", type=click.Choice(["json", "tsv"]), default="json",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "tsv"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
 def taxonomy_command(fmt: str) -> None:
     """Print the indicator ids with their labels, units, dimensions, parents and formats.
 
@@ -81,16 +88,35 @@ def taxonomy_command(fmt: str) -> None:
     rows: list[dict[str, Any]] = []
     for ind in tax.indicators.values():
         dims = tax.dimensions[ind.dims].keys if ind.dims else ()
-        rows.append({
-            "id": ind.id, "label": ind.label, "unit": ind.unit, "dimension": ind.dims,
-            "columns": list(dims), "parent": ind.parent, "relation": ind.relation,
-            "derived": ind.derived, "value_type": ind.value_type, "formats": list(ind.formats),
-        })
+        rows.append(
+            {
+                "id": ind.id,
+                "label": ind.label,
+                "unit": ind.unit,
+                "dimension": ind.dims,
+                "columns": list(dims),
+                "parent": ind.parent,
+                "relation": ind.relation,
+                "derived": ind.derived,
+                "value_type": ind.value_type,
+                "formats": list(ind.formats),
+            }
+        )
     if fmt == "tsv":
         click.echo("id\tlabel\tunit\tdimension\tparent\tformats")
         for r in rows:
-            click.echo("\t".join([r["id"], r["label"], r["unit"] or "", r["dimension"] or "",
-                                  r["parent"] or "", ",".join(r["formats"])]))
+            click.echo(
+                "\t".join(
+                    [
+                        r["id"],
+                        r["label"],
+                        r["unit"] or "",
+                        r["dimension"] or "",
+                        r["parent"] or "",
+                        ",".join(r["formats"]),
+                    ]
+                )
+            )
         return
     layouts()
     for r in rows:

@@ -48,8 +48,12 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""
 
 # Characters far more frequent in simplified than in traditional text and vice versa; used only
 # to break a tie between a GB18030 and a Big5 reading of undeclared bytes.
-_SIMPLIFIED_MARKERS = frozenset("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质")
-_TRADITIONAL_MARKERS = frozenset("這為個們來時說會對發動國產種現實過從還當點業關長問題條結與體機開報經濟說進電單開區檢據處辦審檢訊務華團運權應響")
+_SIMPLIFIED_MARKERS = frozenset(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质"
+)
+_TRADITIONAL_MARKERS = frozenset(
+    "這為個們來時說會對發動國產種現實過從還當點業關長問題條結與體機開報經濟說進電單開區檢據處辦審檢訊務華團運權應響"
+)
 
 
 def normalize_encoding(label: str) -> str | None:
@@ -79,9 +83,9 @@ def declared_encoding(data: bytes, content_type: str | None = None) -> str | Non
                 return enc
     head = data[:SNIFF_BYTES]
     for pattern in (_XML_ENCODING, _META_CHARSET):
-        m = pattern.search(head)
-        if m:
-            enc = normalize_encoding(m.group(1).decode("ascii", "replace"))
+        found = pattern.search(head)
+        if found:
+            enc = normalize_encoding(found.group(1).decode("ascii", "replace"))
             if enc:
                 return enc
     return None
@@ -135,7 +139,7 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
         name, size = bom
         return name, data[size:].decode(name, errors="replace")
     declared = declared_encoding(data, content_type)
-    if declared and declared.startswith("utf-16") or declared and declared.startswith("utf-32"):
+    if (declared and declared.startswith("utf-16")) or (declared and declared.startswith("utf-32")):
         text = _try(data, declared)
         if text is not None:
             return declared, text

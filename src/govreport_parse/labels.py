@@ -111,8 +111,14 @@ class Resolver:
 
     # -- lookups on one normalised label --------------------------------------------------------
 
-    def _pick(self, rows: list[RowDef], tables: frozenset[str], section: str | None,
-              group: str | None, fmt: str) -> RowDef | None:
+    def _pick(
+        self,
+        rows: list[RowDef],
+        tables: frozenset[str],
+        section: str | None,
+        group: str | None,
+        fmt: str,
+    ) -> RowDef | None:
         best: RowDef | None = None
         for row in rows:
             if tables and row.table not in tables:
@@ -127,9 +133,16 @@ class Resolver:
                 best = row
         return best
 
-    def lookup(self, label_key: str, *, tables: frozenset[str] = frozenset(),
-               section: str | None = None, group: str | None = None, fmt: str = "unknown",
-               loose: bool = True) -> Match:
+    def lookup(
+        self,
+        label_key: str,
+        *,
+        tables: frozenset[str] = frozenset(),
+        section: str | None = None,
+        group: str | None = None,
+        fmt: str = "unknown",
+        loose: bool = True,
+    ) -> Match:
         """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`)."""
         if not label_key:
             return _NO_MATCH
@@ -169,8 +182,15 @@ class Resolver:
                 return Match(rows_found.pop(), how="prefix")
         return _NO_MATCH
 
-    def _core_match(self, c: str, tables: frozenset[str], section: str | None,
-                    group: str | None, fmt: str, how: str) -> Match | None:
+    def _core_match(
+        self,
+        c: str,
+        tables: frozenset[str],
+        section: str | None,
+        group: str | None,
+        fmt: str,
+        how: str,
+    ) -> Match | None:
         sec = self.sections.get(c)
         grp = self.groups.get(c)
         rows = self.core.get(c)
@@ -277,7 +297,12 @@ def _t2_columns(row: RawRow, data: Layouts, fmt: str) -> None:
         numbers = sum(1 for c in row.values if c.text.strip())
         columns = min(options.values(), key=lambda cols: abs(len(cols) - numbers))
     row.values = _trim_trailing_blanks(row.values, len(columns))
-    row.columns = list(columns[: len(row.values)]) + ["extra"] * max(0, len(row.values) - len(columns))
+    row.columns = list(columns[: len(row.values)]) + ["extra"] * max(
+        0, len(row.values) - len(columns)
+    )
+
+
+_SUBTOTAL_NOTE = "an 8th column was read as the 法人或其他组织 subtotal (the sum of its parts)"
 
 
 def _t3_columns(row: RawRow, data: Layouts) -> None:
@@ -295,12 +320,12 @@ def _t3_columns(row: RawRow, data: Layouts) -> None:
         orgs = nums[2:7]
         if numbers[1].status == "number" and nums[1] == sum(orgs):  # type: ignore[arg-type]
             row.columns = ["natural_person", "legal_or_other", *data.t3_columns[1:]]
-            row.note = "an 8th column was read as the 法人或其他组织 subtotal (it equals the sum of its parts)"
+            row.note = _SUBTOTAL_NOTE
             return
         orgs = nums[1:6]
         if numbers[6].status == "number" and nums[6] == sum(orgs):  # type: ignore[arg-type]
             row.columns = [*data.t3_columns[:6], "legal_or_other", "total"]
-            row.note = "an 8th column was read as the 法人或其他组织 subtotal (it equals the sum of its parts)"
+            row.note = _SUBTOTAL_NOTE
             return
     row.columns = None
     row.note = f"{len(values)} cells where the table has {width} columns; not placed"

@@ -36,7 +36,9 @@ Status = Literal["number", "blank", "not_applicable", "text"]
 
 def _number_to_json(value: int | Decimal | None) -> int | float | None:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.is_finite() else float(value)
+        return (
+            int(value) if value == value.to_integral_value() and value.is_finite() else float(value)
+        )
     return value
 
 
@@ -167,7 +169,8 @@ class Report(BaseModel):
         """The number printed for ``(id, column)``, or ``None`` (blank, n/a, absent).
 
         >>> from govreport_parse import parse
-        >>> r = parse("统计指标 | 单位 | 统计数 |\\n三、依申请公开情况 | | |\\n（一）收到申请数 | 件 | 12 |\\n")
+        >>> page = "统计指标 | 单位 | 统计数\\n三、依申请公开情况 | |\\n（一）收到申请数 | 件 | 12"
+        >>> r = parse(page)
         >>> r.value("requests.received")
         12
         >>> r.value("requests.received", "total")

@@ -1,4 +1,4 @@
-"""The pipeline: the ordered stages that turn one input into a :class:`~govreport_parse.models.Report`.
+"""The pipeline: the ordered stages that turn one input into a :class:`Report`.
 
 Data flow (one module per stage)::
 
@@ -54,7 +54,9 @@ def _decode(doc: Document) -> None:
         return
     data = doc.data
     if len(data) > MAX_INPUT_BYTES:
-        doc.issue("input_truncated", f"input of {len(data)} bytes cut to {MAX_INPUT_BYTES}", "warning")
+        doc.issue(
+            "input_truncated", f"input of {len(data)} bytes cut to {MAX_INPUT_BYTES}", "warning"
+        )
         data = data[:MAX_INPUT_BYTES]
     if not doc.text:
         if not data.strip():
@@ -71,7 +73,9 @@ def _decode(doc: Document) -> None:
     bad = sample.count("\ufffd") + sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
     ratio = bad / max(1, len(sample))
     if ratio > BINARY_RATIO:
-        doc.issue("binary_input", f"{ratio:.0%} of the input is not text; it is read as junk", "error")
+        doc.issue(
+            "binary_input", f"{ratio:.0%} of the input is not text; it is read as junk", "error"
+        )
     elif sample.count("\ufffd") / max(1, len(sample)) > MOJIBAKE_RATIO:
         doc.issue("mojibake", "the text holds replacement characters (damaged encoding)", "warning")
     if "\x00" in text:
@@ -150,9 +154,9 @@ def parse(
     :class:`~govreport_parse.exceptions.GovReportError` subclass; otherwise content problems
     never raise.
 
-    >>> report = parse("索引号：000014349/2017-00110\\n发布日期：2017年06月08日\\n")
-    >>> report.metadata.index_number, str(report.metadata.published_date)
-    ('000014349/2017-00110', '2017-06-08')
+    >>> report = parse("第二十条第（五）项 | | |\\n信息内容 | 本年处理决定数量\\n行政许可 | 3970")
+    >>> report.format, report.value("proactive.licensing.decisions")
+    ('fmt2021', 3970)
     """
     path: list[str | None] = [None]
     try:
@@ -171,7 +175,9 @@ def parse(
             doc.text = data.decode(codec, errors="replace")
             doc.encoding = codec
         except LookupError:
-            doc.issue("unknown_encoding", f"unknown encoding {encoding!r}; detected instead", "warning")
+            doc.issue(
+                "unknown_encoding", f"unknown encoding {encoding!r}; detected instead", "warning"
+            )
     for name, stage in STAGES:
         if name != "decode" and doc.text == "" and doc.preparsed is None:
             break
@@ -179,9 +185,11 @@ def parse(
             stage(doc)
         except RecursionError as exc:  # pragma: no cover - defensive
             doc.issue("internal_error", f"stage {name} gave up: {exc}", "error")
-        except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the input
+        except Exception as exc:
             LOGGER.exception("stage %s failed", name)
-            doc.issue("internal_error", f"stage {name} failed: {type(exc).__name__}: {exc}", "error")
+            doc.issue(
+                "internal_error", f"stage {name} failed: {type(exc).__name__}: {exc}", "error"
+            )
     return _finish(doc, strict)
 
 
@@ -190,6 +198,8 @@ def _finish(doc: Document, strict: bool) -> Report:
     if strict:
         for issue in report.issues:
             if issue.severity == "error":
-                exc_type = _STRICT_ERRORS.get(issue.code, TableError if "table" in issue.code else GovReportError)
+                exc_type = _STRICT_ERRORS.get(
+                    issue.code, TableError if "table" in issue.code else GovReportError
+                )
                 raise exc_type(issue.message, code=issue.code, line=issue.line)
     return report

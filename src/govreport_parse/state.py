@@ -104,8 +104,15 @@ class Document:
     ) -> None:
         """Record an :class:`~govreport_parse.models.Issue`."""
         self.issues.append(
-            Issue(code=code, severity=severity, message=message, indicator=indicator,
-                  column=column, line=line, rule=rule)
+            Issue(
+                code=code,
+                severity=severity,
+                message=message,
+                indicator=indicator,
+                column=column,
+                line=line,
+                rule=rule,
+            )
         )
 
 

@@ -85,8 +85,10 @@ def split_glued_digits(digits: str, width: int, rule: str | None = None) -> list
 
     >>> split_glued_digits("000", 3)
     ['0', '0', '0']
-    >>> split_glued_digits("0001015", 7, "t3")  # ambiguous without a rule: 0,0,0,1,0,1,5 ✗
-    >>> split_glued_digits("131000014", 7, "t3")  # 13+1=14 and 1+3+10=14: two readings
+    >>> split_glued_digits("0000101", 7, "t3")
+    ['0', '0', '0', '0', '1', '0', '1']
+    >>> split_glued_digits("131000014", 7, "t3") is None  # 13+1=14 and 1+3+10=14 both fit
+    True
     >>> split_glued_digits("1200000012", 7, "t3")
     ['12', '0', '0', '0', '0', '0', '12']
     >>> split_glued_digits("1015", 3) is None
@@ -144,8 +146,14 @@ class _Assembler:
     # -- context -------------------------------------------------------------------------------
 
     def lookup(self, text_key: str, loose: bool = True) -> Match:
-        return self.res.lookup(text_key, tables=self.tables, section=self.section,
-                               group=self.group, fmt=self.fmt, loose=loose)
+        return self.res.lookup(
+            text_key,
+            tables=self.tables,
+            section=self.section,
+            group=self.group,
+            fmt=self.fmt,
+            loose=loose,
+        )
 
     def observe(self, cell: Cell) -> None:
         """Update the table context from a text cell (captions, headers, section headings)."""
@@ -176,14 +184,23 @@ class _Assembler:
         row = match.row
         if row is not None:
             self.context = row.table
-            if row.table == "t3" and row.name in ("requests.received", "requests.carried_over",
-                                                   "requests.carried_forward"):
+            if row.table == "t3" and row.name in (
+                "requests.received",
+                "requests.carried_over",
+                "requests.carried_forward",
+            ):
                 self.group = None
 
     # -- output --------------------------------------------------------------------------------
 
-    def emit(self, match: Match, label_cells: list[Cell], values: list[Cell], line: int,
-             glued: str | None = None) -> None:
+    def emit(
+        self,
+        match: Match,
+        label_cells: list[Cell],
+        values: list[Cell],
+        line: int,
+        glued: str | None = None,
+    ) -> None:
         row = match.row
         if row is None:
             return
@@ -273,7 +290,11 @@ class _Assembler:
 
     def resolve(self, cells: list[Cell]) -> tuple[Match, int]:
         match, used = self.res.resolve_cells(
-            cells, tables=self.tables, section=self.section, group=self.group, fmt=self.fmt,
+            cells,
+            tables=self.tables,
+            section=self.section,
+            group=self.group,
+            fmt=self.fmt,
             loose=True,
         )
         if match.row is None:
@@ -359,15 +380,28 @@ class _Assembler:
         table = match.row.table
         label = Cell(cell.text, cell.line)
         if table == "legacy" or (table == "t2" and unit is None and "." in digits):
-            values = [Cell(unit or "", cell.line), Cell(digits, cell.line)] if table == "legacy" else [Cell(digits, cell.line)]
+            values = (
+                [Cell(unit or "", cell.line), Cell(digits, cell.line)]
+                if table == "legacy"
+                else [Cell(digits, cell.line)]
+            )
             self.emit(match, [label], values, cell.line, glued=digits)
             return True
         width = self.width_of(match)
         rule = "t3" if table == "t3" else None
         parts = split_glued_digits(digits, width, rule) if width else None
         if parts is None:
-            self.rows.append(RawRow(table, match.row, [label], [Cell(digits, cell.line)],
-                                    cell.line, glued=digits, note="ambiguous"))
+            self.rows.append(
+                RawRow(
+                    table,
+                    match.row,
+                    [label],
+                    [Cell(digits, cell.line)],
+                    cell.line,
+                    glued=digits,
+                    note="ambiguous",
+                )
+            )
             return True
         self.emit(match, [label], [Cell(p, cell.line) for p in parts], cell.line, glued=digits)
         return True
@@ -407,10 +441,14 @@ def extract(doc: Document) -> None:
         if tables == {"legacy"}:
             fmt = "legacy2014"
         elif tables & {"t2", "t3", "t4"}:
-            fmt = "fmt2021" if any(
-                r.row_def is not None and r.row_def.name.startswith("requests.outcome.other.")
-                for r in placed
-            ) else "fmt2019"
+            fmt = (
+                "fmt2021"
+                if any(
+                    r.row_def is not None and r.row_def.name.startswith("requests.outcome.other.")
+                    for r in placed
+                )
+                else "fmt2019"
+            )
     elif fmt != "unknown" and not placed:
         # Cues without a single table row: the tables are missing from the page.
         doc.issue("tables_missing", f"{fmt} table labels appear but no table row was found", "info")

@@ -31,7 +31,18 @@ __all__ = [
 FORMATS = ("legacy2014", "fmt2019", "fmt2021")
 
 _INDICATOR_KEYS = frozenset(
-    ["id", "label", "unit", "dims", "parent", "relation", "derived", "value_type", "formats", "notes"]
+    [
+        "id",
+        "label",
+        "unit",
+        "dims",
+        "parent",
+        "relation",
+        "derived",
+        "value_type",
+        "formats",
+        "notes",
+    ]
 )
 _RELATIONS = frozenset(["partition", "subset", "overlapping_breakdown"])
 _VALUE_TYPES = frozenset(["count", "signed_count", "amount"])
@@ -232,7 +243,10 @@ def layouts() -> Layouts:
         check_id(spec["id"])
         label = (spec.get("labels") or spec.get("exact"))[0]
         row = RowDef(
-            "t3", spec["id"], label, group=spec.get("group"),
+            "t3",
+            spec["id"],
+            label,
+            group=spec.get("group"),
             group_in=frozenset(spec.get("group_in", ())),
         )
         add(row, spec.get("labels", []), spec.get("exact", []))
@@ -246,14 +260,24 @@ def layouts() -> Layouts:
         own = None
         if "id" in spec:
             check_id(spec["id"])
-            own = RowDef("legacy", spec["id"], spec["labels"][0], column=spec.get("column"),
-                         section=spec["section"])
+            own = RowDef(
+                "legacy",
+                spec["id"],
+                spec["labels"][0],
+                column=spec.get("column"),
+                section=spec["section"],
+            )
         out.sections.extend((label, spec["section"], own) for label in spec["labels"])
     for spec in legacy["rows"]:
         check_id(spec["id"])
         labels = spec.get("labels", [])
-        row = RowDef("legacy", spec["id"], labels[0] if labels else spec["patterns"][0],
-                     column=spec.get("column"), section=spec.get("section"))
+        row = RowDef(
+            "legacy",
+            spec["id"],
+            labels[0] if labels else spec["patterns"][0],
+            column=spec.get("column"),
+            section=spec.get("section"),
+        )
         add(row, labels)
         for pattern in spec.get("patterns", []):
             try:

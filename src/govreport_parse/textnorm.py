@@ -27,7 +27,9 @@ _PINYIN_TONED = re.compile(
 )
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
 _JUNK_FOR_KEY = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff_\ufffd*…]+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'"})
+_QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'"}
+)
 
 
 def _data_text(name: str) -> str:
@@ -102,7 +104,20 @@ def key(text: str) -> str:
     return _JUNK_FOR_KEY.sub("", _fold_core(text))
 
 
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def cn_numeral(text: str) -> int | None:

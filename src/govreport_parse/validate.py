@@ -46,40 +46,92 @@ def _legacy_rules() -> Iterator[Rule]:
     def part(rule_text: str, total: CellKey, parts: list[CellKey]) -> Rule:
         return Rule("legacy.footnote_partitions", rule_text, total, tuple(parts))
 
-    yield part("三（一）收到申请数 = 1–5", ("requests.received", "total"),
-               [(f"requests.received_channel.{c}", None)
-                for c in ("in_person", "fax", "online", "mail", "other")])
-    yield part("三（二）申请办结数 = 按时 + 延期", ("requests.closed.total", None),
-               [("requests.closed.on_time", None), ("requests.closed.extended", None)])
-    yield part("三（三）申请答复数 = 1–8", ("requests.replies.total", None),
-               [(f"requests.replies.{c}", None) for c in (
-                   "already_public", "granted", "partial", "denied", "not_this_agency",
-                   "not_exist", "asked_to_amend", "redirected")])
-    yield part("三（三）4 不同意公开 = 其中各项", ("requests.replies.denied", None),
-               [(i.id, None) for i in taxonomy().children("requests.replies.denied")])
+    yield part(
+        "三（一）收到申请数 = 1–5",
+        ("requests.received", "total"),
+        [
+            (f"requests.received_channel.{c}", None)
+            for c in ("in_person", "fax", "online", "mail", "other")
+        ],
+    )
+    yield part(
+        "三（二）申请办结数 = 按时 + 延期",
+        ("requests.closed.total", None),
+        [("requests.closed.on_time", None), ("requests.closed.extended", None)],
+    )
+    yield part(
+        "三（三）申请答复数 = 1–8",
+        ("requests.replies.total", None),
+        [
+            (f"requests.replies.{c}", None)
+            for c in (
+                "already_public",
+                "granted",
+                "partial",
+                "denied",
+                "not_this_agency",
+                "not_exist",
+                "asked_to_amend",
+                "redirected",
+            )
+        ],
+    )
+    yield part(
+        "三（三）4 不同意公开 = 其中各项",
+        ("requests.replies.denied", None),
+        [(i.id, None) for i in taxonomy().children("requests.replies.denied")],
+    )
     for ident, text in (("review", "四"), ("litigation.all", "五"), ("complaints", "六")):
-        yield part(f"{text} = （一）+（二）+（三）", (ident, "total"),
-                   [(ident, c) for c in ("upheld", "corrected", "other")])
-    yield part("七 = 纸质 + 电子", ("archive_submission.total", None),
-               [("archive_submission.paper", None), ("archive_submission.electronic", None)])
-    for ident, text in (("websites", "八"), ("reading_points", "十"),
-                        ("reading_points_visitors", "十一")):
-        yield part(f"{text} = （一）+（二）", (ident, "total"),
-                   [(ident, "gov_and_departments"), (ident, "township_subdistrict")])
-    yield part("十二（三）= 专职 + 兼职", ("organization.staff.total", None),
-               [("organization.staff.full_time", None), ("organization.staff.part_time", None)])
+        yield part(
+            f"{text} = （一）+（二）+（三）",
+            (ident, "total"),
+            [(ident, c) for c in ("upheld", "corrected", "other")],
+        )
+    yield part(
+        "七 = 纸质 + 电子",
+        ("archive_submission.total", None),
+        [("archive_submission.paper", None), ("archive_submission.electronic", None)],
+    )
+    for ident, text in (
+        ("websites", "八"),
+        ("reading_points", "十"),
+        ("reading_points_visitors", "十一"),
+    ):
+        yield part(
+            f"{text} = （一）+（二）",
+            (ident, "total"),
+            [(ident, "gov_and_departments"), (ident, "township_subdistrict")],
+        )
+    yield part(
+        "十二（三）= 专职 + 兼职",
+        ("organization.staff.total", None),
+        [("organization.staff.full_time", None), ("organization.staff.part_time", None)],
+    )
     for total, sub in (
         ("proactive_legacy.items_total", "proactive_legacy.items_normative_docs"),
         ("response.press_conferences.total", "response.press_conferences.principal"),
         ("response.online_interviews.total", "response.online_interviews.principal"),
     ):
-        yield Rule("legacy.subsets", "其中 ≤ 总数", (total, None), ((sub, None),),
-                   relation="ge", code="subset_exceeds_total")
-    yield Rule("legacy.channels_overlap", "一（二）各渠道之和 ≥ 一（一）（不同渠道公开相同信息计1条）",
-               ("proactive_legacy.items_total", None),
-               tuple((i.id, None) for i in taxonomy().children("proactive_legacy.items_total")
-                     if i.relation == "overlapping_breakdown"),
-               relation="le", code="channels_below_total")
+        yield Rule(
+            "legacy.subsets",
+            "其中 ≤ 总数",
+            (total, None),
+            ((sub, None),),
+            relation="ge",
+            code="subset_exceeds_total",
+        )
+    yield Rule(
+        "legacy.channels_overlap",
+        "一（二）各渠道之和 ≥ 一（一）（不同渠道公开相同信息计1条）",
+        ("proactive_legacy.items_total", None),
+        tuple(
+            (i.id, None)
+            for i in taxonomy().children("proactive_legacy.items_total")
+            if i.relation == "overlapping_breakdown"
+        ),
+        relation="le",
+        code="channels_below_total",
+    )
 
 
 def _modern_rules(fmt: str) -> Iterator[Rule]:
@@ -93,20 +145,37 @@ def _modern_rules(fmt: str) -> Iterator[Rule]:
     else:
         outcome.append("requests.outcome.other")
     for m in members:
-        yield Rule("t3.column_balance", "第一项加第二项之和，等于第三项加第四项之和",
-                   ("requests.received", m),
-                   (("requests.outcome.total", m), ("requests.carried_forward", m)),
-                   (("requests.carried_over", m),))
-        yield Rule("t3.outcome_total", "（七）总计 = 各办理结果之和", ("requests.outcome.total", m),
-                   tuple((r, m) for r in outcome))
+        yield Rule(
+            "t3.column_balance",
+            "第一项加第二项之和，等于第三项加第四项之和",
+            ("requests.received", m),
+            (("requests.outcome.total", m), ("requests.carried_forward", m)),
+            (("requests.carried_over", m),),
+        )
+        yield Rule(
+            "t3.outcome_total",
+            "（七）总计 = 各办理结果之和",
+            ("requests.outcome.total", m),
+            tuple((r, m) for r in outcome),
+        )
     parts = [m for m in members if m != "total"]
-    for r in ("requests.received", "requests.carried_over", *outcome, "requests.outcome.total",
-              "requests.carried_forward"):
-        yield Rule("t3.row_total", "总计 = 各类申请人之和", (r, "total"), tuple((r, m) for m in parts))
+    for r in (
+        "requests.received",
+        "requests.carried_over",
+        *outcome,
+        "requests.outcome.total",
+        "requests.carried_forward",
+    ):
+        yield Rule(
+            "t3.row_total", "总计 = 各类申请人之和", (r, "total"), tuple((r, m) for m in parts)
+        )
     for block in ("review", "litigation.direct", "litigation.after_review"):
-        yield Rule("t4.block_total", "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
-                   (block, "total"),
-                   tuple((block, c) for c in ("upheld", "corrected", "other", "pending")))
+        yield Rule(
+            "t4.block_total",
+            "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+            (block, "total"),
+            tuple((block, c) for c in ("upheld", "corrected", "other", "pending")),
+        )
 
 
 @cache
@@ -142,10 +211,18 @@ def check(doc: Document) -> None:
             (numbers[c] for c in rule.minus), start=0
         )
         diff = Decimal(left) - Decimal(right)
-        tol = Decimal(str(SUM_TOLERANCE)) if any(
-            isinstance(numbers[c], Decimal) for c in needed) else Decimal(0)
-        holds = (abs(diff) <= tol if rule.relation == "eq"
-                 else diff >= -tol if rule.relation == "ge" else diff <= tol)
+        tol = (
+            Decimal(str(SUM_TOLERANCE))
+            if any(isinstance(numbers[c], Decimal) for c in needed)
+            else Decimal(0)
+        )
+        holds = (
+            abs(diff) <= tol
+            if rule.relation == "eq"
+            else diff >= -tol
+            if rule.relation == "ge"
+            else diff <= tol
+        )
         if holds:
             continue
         expr = " + ".join(_label(c) for c in rule.plus)

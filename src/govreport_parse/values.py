@@ -35,16 +35,66 @@ from .models import IndicatorValue, UnmappedRow
 from .state import Document, RawRow
 from .taxonomy import taxonomy
 
-__all__ = ["UNITS", "CellValue", "convert", "indicator_for", "is_unit", "is_value_like", "parse_value"]
+__all__ = [
+    "UNITS",
+    "CellValue",
+    "convert",
+    "indicator_for",
+    "is_unit",
+    "is_value_like",
+    "parse_value",
+]
 
 #: Units printed in the legacy table's unit column or after a number in a cell.
 UNITS = frozenset(
-    ["条", "件", "次", "个", "篇", "期", "份", "人", "人次", "万元", "元", "亿元", "项", "场", "家", "%"]
+    [
+        "条",
+        "件",
+        "次",
+        "个",
+        "篇",
+        "期",
+        "份",
+        "人",
+        "人次",
+        "万元",
+        "元",
+        "亿元",
+        "项",
+        "场",
+        "家",
+        "%",
+    ]
 )
 
 _NA = frozenset(
-    ["/", "-", "--", "---", "----", "—", "——", "———", "－", "─", "－－", "\\", "＼", "无", "不适用",
-     "不涉及", "n/a", "na", "x", "×", "…", "……", "*", "/ ", "—/—"]
+    [
+        "/",
+        "-",
+        "--",
+        "---",
+        "----",
+        "—",
+        "——",
+        "———",
+        "－",
+        "─",
+        "－－",
+        "\\",
+        "＼",
+        "无",
+        "不适用",
+        "不涉及",
+        "n/a",
+        "na",
+        "x",
+        "×",
+        "…",
+        "……",
+        "*",
+        "/ ",
+        "—/—",
+    ]
 )
 
 # Characters that decorate value cells in renderings (padding, mojibake) and never carry meaning.
@@ -164,15 +214,26 @@ def convert(doc: Document) -> None:
                 what = row.row_def.label if row.row_def else "表四"
                 reason = row.note or "the cells could not be placed in columns"
                 if row.glued:
-                    reason = f"values printed without separators ({row.glued}) allow more than one reading"
+                    reason = (
+                        f"digits printed without separators ({row.glued}) allow several readings"
+                    )
                 doc.issue("ambiguous_row", f"{what}: {reason}", "warning", line=row.line)
             else:
-                doc.issue("unknown_label", f"table row {label or '(no label)'!r} matched no indicator",
-                          "info", line=row.line)
+                doc.issue(
+                    "unknown_label",
+                    f"table row {label or '(no label)'!r} matched no indicator",
+                    "info",
+                    line=row.line,
+                )
             continue
         if row.glued and row.table != "legacy":
-            doc.issue("glued_cells_split", f"{label}: values printed without separators ({row.glued}) "
-                      "were split into one reading", "info", line=row.line)
+            doc.issue(
+                "glued_cells_split",
+                f"{label}: values printed without separators ({row.glued}) "
+                "were split into one reading",
+                "info",
+                line=row.line,
+            )
         if row.note:
             doc.issue("row_reinterpreted", f"{label}: {row.note}", "info", line=row.line)
         printed_unit = None
@@ -183,8 +244,12 @@ def convert(doc: Document) -> None:
             target = indicator_for(row, column)
             if target is None:
                 if column == "extra" and cell.text.strip():
-                    doc.issue("extra_cell", f"{label}: cell {cell.text!r} beyond the table's columns",
-                              "info", line=cell.line)
+                    doc.issue(
+                        "extra_cell",
+                        f"{label}: cell {cell.text!r} beyond the table's columns",
+                        "info",
+                        line=cell.line,
+                    )
                 continue
             ident, col = target
             parsed = parse_value(cell.text)
@@ -205,14 +270,26 @@ def convert(doc: Document) -> None:
                         doc.indicators[doc.indicators.index(previous)] = item
                         seen[(ident, col)] = item
                         continue
-                    doc.issue("conflicting_values", f"{ident}[{col}] printed twice: "
-                              f"{previous.raw_value!r} (line {previous.line}) and {cell.text!r}; "
-                              "the first is kept", "warning", indicator=ident, column=col,
-                              line=cell.line)
+                    doc.issue(
+                        "conflicting_values",
+                        f"{ident}[{col}] printed twice: "
+                        f"{previous.raw_value!r} (line {previous.line}) and {cell.text!r}; "
+                        "the first is kept",
+                        "warning",
+                        indicator=ident,
+                        column=col,
+                        line=cell.line,
+                    )
                 continue
             if column == "value_in_unit":
-                doc.issue("value_in_unit_column", f"{label}: the number {cell.text!r} is printed in "
-                          "the unit column; it is taken as the row's value", "warning",
-                          indicator=ident, column=col, line=cell.line)
+                doc.issue(
+                    "value_in_unit_column",
+                    f"{label}: the number {cell.text!r} is printed in "
+                    "the unit column; it is taken as the row's value",
+                    "warning",
+                    indicator=ident,
+                    column=col,
+                    line=cell.line,
+                )
             seen[(ident, col)] = item
             doc.indicators.append(item)

@@ -30,21 +30,79 @@ HTML_PARSER = etree.HTMLParser(
     remove_blank_text=False,
     recover=True,
     huge_tree=False,
-    default_doctype=False,
 )
 
 _DROP = frozenset(
-    ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
-     "select", "option", "button", "input", "textarea", "nav", "map", "audio", "video", "head"]
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "select",
+        "option",
+        "button",
+        "input",
+        "textarea",
+        "nav",
+        "map",
+        "audio",
+        "video",
+        "head",
+    ]
 )
 _BLOCK = frozenset(
-    ["p", "div", "section", "article", "header", "footer", "aside", "main", "h1", "h2", "h3", "h4",
-     "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "tbody",
-     "thead", "tfoot", "tr", "form", "fieldset", "address", "center", "hr", "caption", "figure",
-     "figcaption", "html", "body", "title"]
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "form",
+        "fieldset",
+        "address",
+        "center",
+        "hr",
+        "caption",
+        "figure",
+        "figcaption",
+        "html",
+        "body",
+        "title",
+    ]
 )
 _CELL_TAGS = frozenset(["td", "th"])
-_TEXT_OF = etree.XPath("string()")
+_STRING = etree.XPath("string()")
+
+
+def _TEXT_OF(el: Any) -> str:  # noqa: N802 - reads as the XPath it wraps
+    return str(_STRING(el))
 
 
 def parse_html(text: str) -> Any:
@@ -108,7 +166,9 @@ class _Walker:
             self.truncated = True
             return
         number = self.next_number
-        row = [Cell(" ".join(text.split()), number, span) for text, span in cells[:MAX_CELLS_PER_LINE]]
+        row = [
+            Cell(" ".join(text.split()), number, span) for text, span in cells[:MAX_CELLS_PER_LINE]
+        ]
         if not any(c.text for c in row):
             self.lines.append(Line(number, LineKind.BREAK))
         elif len(row) == 1:
@@ -179,13 +239,21 @@ def tokenize_element(root: Any) -> Page:
     notes: list[tuple[str, str]] = []
     if walker.truncated:
         notes.append(("too_many_lines", f"only the first {MAX_LINES} lines of the page were read"))
-    return Page(kind="html", lines=walker.lines, meta_tags=meta, html_title=html_title,
-                canonical_url=canonical, notes=notes)
+    return Page(
+        kind="html",
+        lines=walker.lines,
+        meta_tags=meta,
+        html_title=html_title,
+        canonical_url=canonical,
+        notes=notes,
+    )
 
 
 def tokenize_html(text: str) -> Page:
     """Tokenize HTML markup into a :class:`~govreport_parse.tokens.Page`."""
     root = parse_html(text)
     if root is None:
-        return Page(kind="html", lines=[], notes=[("unreadable_html", "the markup could not be parsed")])
+        return Page(
+            kind="html", lines=[], notes=[("unreadable_html", "the markup could not be parsed")]
+        )
     return tokenize_element(root)

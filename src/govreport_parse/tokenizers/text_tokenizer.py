@@ -53,8 +53,10 @@ def split_row_text(text: str, number: int) -> Line:
             break
         n_values += 1
     has_number = any(parse_value(t).status == "number" for t in tokens[len(tokens) - n_values :])
-    if n_values == 0 or (n_values < len(tokens) and not has_number) or (
-        n_values == 1 and len(tokens) == 1
+    if (
+        n_values == 0
+        or (n_values < len(tokens) and not has_number)
+        or (n_values == 1 and len(tokens) == 1)
     ):
         return Line(number, LineKind.TEXT, [Cell(stripped, number)])
     if n_values == len(tokens) and not has_number:
@@ -67,7 +69,9 @@ def split_row_text(text: str, number: int) -> Line:
         for token in reversed(tokens[len(label_tokens) :]):
             label_text = label_text.rstrip()
             label_text = label_text[: len(label_text) - len(token)]
-        cells.extend(Cell(part.strip(), number) for part in _GAP.split(label_text.strip()) if part.strip())
+        cells.extend(
+            Cell(part.strip(), number) for part in _GAP.split(label_text.strip()) if part.strip()
+        )
     cells.extend(Cell(t, number) for t in tokens[len(label_tokens) :])
     return Line(number, LineKind.ROW, cells[:MAX_CELLS_PER_LINE])
 
@@ -97,7 +101,9 @@ def tokenize_text(text: str) -> Page:
     notes: list[tuple[str, str]] = []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(raw_lines) > MAX_LINES:
-        notes.append(("too_many_lines", f"only the first {MAX_LINES} of {len(raw_lines)} lines were read"))
+        notes.append(
+            ("too_many_lines", f"only the first {MAX_LINES} of {len(raw_lines)} lines were read")
+        )
         raw_lines = raw_lines[:MAX_LINES]
     lines: list[Line] = []
     long_lines = 0
@@ -116,5 +122,10 @@ def tokenize_text(text: str) -> Page:
         else:
             lines.append(Line(number, LineKind.TEXT, [Cell(raw.strip(), number)]))
     if long_lines:
-        notes.append(("line_truncated", f"{long_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut"))
+        notes.append(
+            (
+                "line_truncated",
+                f"{long_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut",
+            )
+        )
     return Page(kind="text", lines=lines, notes=notes)
