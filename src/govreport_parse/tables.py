@@ -89,7 +89,7 @@ def split_glued_digits(digits: str, width: int, rule: str | None = None) -> list
     ['0', '0', '0', '0', '1', '0', '1']
     >>> split_glued_digits("131000014", 7, "t3") is None  # 13+1=14 and 1+3+10=14 both fit
     True
-    >>> split_glued_digits("1200000012", 7, "t3")
+    >>> split_glued_digits("120000012", 7, "t3")
     ['12', '0', '0', '0', '0', '0', '12']
     >>> split_glued_digits("1015", 3) is None
     True
