@@ -152,6 +152,13 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     text = _try(data, "utf-8")
     if text is not None:
         return "utf-8", text
+    # UTF-8 with a few broken sequences (a converter cut characters in half) is still UTF-8:
+    # other encodings read as UTF-8 break on nearly every non-ASCII character.
+    lossy = data.decode("utf-8", errors="replace")
+    broken = lossy.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = sum(1 for ch in lossy if ord(ch) > 127) - broken
+    if valid > 0 and broken * 4 <= valid:
+        return "utf-8", lossy
     if declared and declared != "utf-8":
         text = _try(data, declared)
         if text is not None:

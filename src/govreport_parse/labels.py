@@ -142,6 +142,7 @@ class Resolver:
         group: str | None = None,
         fmt: str = "unknown",
         loose: bool = True,
+        context: str | None = None,
     ) -> Match:
         """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`)."""
         if not label_key:
@@ -173,11 +174,16 @@ class Resolver:
                     if head_match and found.row is not None:
                         return Match(found.row, head_match.section, head_match.group, "suffix")
                     return found
-        # A label cut short: the head of exactly one known label.
-        if len(c) >= MIN_PREFIX_LABEL:
+        # A label cut short: the head of exactly one known label (of the current table, when it
+        # is known; renderings cut labels down to three characters).
+        if len(c) >= MIN_PREFIX_LABEL or (context is not None and len(c) >= 3):
             hits = {n for n in self.by_length if n.startswith(c) and n != c}
             matches = [self._core_match(n, tables, section, group, fmt, "prefix") for n in hits]
-            rows_found = {m.row for m in matches if m is not None and m.row is not None}
+            rows_found = {
+                m.row
+                for m in matches
+                if m is not None and m.row is not None and context in (None, m.row.table)
+            }
             if len(rows_found) == 1:
                 return Match(rows_found.pop(), how="prefix")
         return _NO_MATCH
@@ -296,7 +302,16 @@ def _t2_columns(row: RawRow, data: Layouts, fmt: str) -> None:
     else:
         numbers = sum(1 for c in row.values if c.text.strip())
         columns = min(options.values(), key=lambda cols: abs(len(cols) - numbers))
-    row.values = _trim_trailing_blanks(row.values, len(columns))
+    values = _trim_trailing_blanks(row.values, len(columns))
+    header = row.header
+    if len(values) > len(columns) and header:
+        # A rendering inserted empty cells where a colspan was: the header row shows where the
+        # columns really are.
+        positions = [i for i, c in enumerate(header) if c.text.strip()]
+        if len(positions) == len(columns) and positions[-1] < len(values):
+            values = [values[p] for p in positions]
+            row.note = "columns aligned with the header row (the rendering shifted them)"
+    row.values = values
     row.columns = list(columns[: len(row.values)]) + ["extra"] * max(
         0, len(row.values) - len(columns)
     )
@@ -308,6 +323,8 @@ _SUBTOTAL_NOTE = "an 8th column was read as the 法人或其他组织 subtotal (
 def _t3_columns(row: RawRow, data: Layouts) -> None:
     width = len(data.t3_columns)
     values = _trim_trailing_blanks(row.values, width)
+    while len(values) > width and not values[0].text.strip():
+        values = values[1:]  # empty label columns of a rendered grid
     row.values = values
     if len(values) == width:
         row.columns = list(data.t3_columns)

@@ -55,6 +55,9 @@ class RawRow:
     line: int
     """Line of the first label cell (or of the first value for a row without label)."""
 
+    header: list[Cell] | None = None
+    """The value part of the header row printed above (表二), to align shifted columns."""
+
     glued: str | None = None
     """The digits of a cell whose values were printed without separators, if so."""
 

@@ -41,6 +41,7 @@ _TABLES_BY_FORMAT = {
 _MAX_CUE_KEY = 80
 _GLUED = re.compile(r"^(?P<head>.*?[^\d.+\-])(?P<digits>[+\-]?\d[\d.]*)$")
 _ONLY_DIGITS = re.compile(r"^\d{2,40}$")
+_SEQUENCE = re.compile(r"^\d{1,3}$")
 
 
 def _cue_key(text: str) -> str:
@@ -140,6 +141,7 @@ class _Assembler:
         self.group: str | None = None
         self.context: str | None = None
         self.active = False
+        self.header: list[Cell] | None = None
         self.t3_width = len(layouts().t3_columns)
         self.t4_width = len(layouts().t4_columns)
 
@@ -153,6 +155,7 @@ class _Assembler:
             group=self.group,
             fmt=self.fmt,
             loose=loose,
+            context=self.context,
         )
 
     def observe(self, cell: Cell) -> None:
@@ -161,6 +164,8 @@ class _Assembler:
         if not text or len(text) > _MAX_CUE_KEY:
             return
         k = _cue_key(text)
+        if "第二十条" in k:
+            self.header = None  # a new 表二 block: its own header row follows
         for word in self.cues["end"]:
             if word in k and len(k) < 40:
                 self.close()
@@ -206,7 +211,10 @@ class _Assembler:
             return
         self.active = True
         self.context = row.table
-        self.rows.append(RawRow(row.table, row, label_cells, values, line, glued=glued))
+        header = self.header[1:] if row.table == "t2" and self.header else None
+        self.rows.append(
+            RawRow(row.table, row, label_cells, values, line, glued=glued, header=header)
+        )
 
     def emit_unplaced(self, label_cells: list[Cell], values: list[Cell], line: int) -> None:
         if not self.active or not any(parse_value(v.text).status == "number" for v in values):
@@ -296,6 +304,7 @@ class _Assembler:
             group=self.group,
             fmt=self.fmt,
             loose=True,
+            context=self.context,
         )
         if match.row is None:
             return match, 0
@@ -315,6 +324,13 @@ class _Assembler:
         start = 0
         while start < len(cells) and not cells[start].text.strip():
             start += 1
+        if (
+            start + 1 < len(cells)
+            and _SEQUENCE.match(cells[start].text.strip())
+            and parse_value(cells[start + 1].text).status == "text"
+            and not is_unit(cells[start + 1].text)
+        ):
+            start += 1  # a 序号 (sequence number) column before the label
         split = start
         while split < len(cells):
             text = cells[split].text
@@ -328,6 +344,8 @@ class _Assembler:
             # A header or caption row, or a label whose values follow on the next line.
             if len(label_cells) == 1 and self.glued(label_cells[0]):
                 return
+            if sum(1 for c in cells if c.text.strip()) >= 2:
+                self.header = cells[start:]
             for cell in label_cells:
                 ctx = self.lookup(key(cell.text), loose=False) if self.active else Match(how="none")
                 if ctx.section or ctx.group:

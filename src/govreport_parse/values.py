@@ -19,6 +19,8 @@ CellValue(status='number', value=Decimal('12.5'), unit='万元')
 ('blank', 'blank', 'blank')
 >>> parse_value("400余条")
 CellValue(status='text', value=None, unit=None)
+>>> parse_value("227\ufffd理").value  # a damaged rendering: the number it starts with
+227
 >>> parse_value("０１").value
 1
 """
@@ -99,6 +101,7 @@ _NA = frozenset(
 
 # Characters that decorate value cells in renderings (padding, mojibake) and never carry meaning.
 _PADDING = re.compile(r"[\s_\ufffd\u00a0\u3000\u200b|]+")
+_LEADING_NUMBER = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?")
 _DASH_MINUS = re.compile(r"^[—–](?=\d)")
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|亿元|元|条|件|次|个|篇|项|份|人次|人|期|场|家|%)?$"
@@ -135,7 +138,11 @@ def parse_value(text: str) -> CellValue:
     lowered = cleaned.lower()
     if lowered in _NA or text.strip() in _NA:
         return _NOT_APPLICABLE
-    m = _NUMBER.match(cleaned)
+    m = _NUMBER.match(cleaned.rstrip(",;:。、"))
+    if m is None and "\ufffd" in text:
+        # A rendering damaged the cell (label text wrapped into it, bytes cut mid-character):
+        # the number it starts with is what the table printed.
+        m = _NUMBER.match(_LEADING_NUMBER.match(cleaned).group(0) if _LEADING_NUMBER.match(cleaned) else "")
     if m is None:
         return _TEXT
     digits = m.group("int").replace(",", "")
