@@ -152,14 +152,14 @@ class Resolver:
             row = self._pick(rows, tables, section, group, fmt)
             if row:
                 return Match(row, how="exact")
-        if not tables or "legacy" in tables:
-            for pattern, row in self.patterns:
-                if row.section == section and pattern.search(label_key):
-                    return Match(row, how="pattern")
         c = core(label_key)
         if not c:
             return _NO_MATCH
         found = self._core_match(c, tables, section, group, fmt, "core")
+        if found is None and (not tables or "legacy" in tables):
+            for pattern, row in self.patterns:
+                if row.section == section and pattern.search(label_key):
+                    return Match(row, how="pattern")
         if found is not None or not loose:
             return found or _NO_MATCH
         # A longer label ending with a known one: a group label sharing the cell.

@@ -307,6 +307,8 @@ class _Assembler:
             context=self.context,
         )
         if match.row is None:
+            if match.section or match.group:
+                self.set_context(match)
             return match, 0
         # Context carried by the label cells before the ones the row label used.
         for cell in cells[: len(cells) - used]:

@@ -36,6 +36,7 @@ from typing import Literal
 from .models import IndicatorValue, UnmappedRow
 from .state import Document, RawRow
 from .taxonomy import taxonomy
+from .textnorm import strip_pinyin, to_simplified
 
 __all__ = [
     "UNITS",
@@ -125,7 +126,7 @@ _TEXT = CellValue("text", None, None)
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = to_simplified(strip_pinyin(unicodedata.normalize("NFKC", text)))
     text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
     return _DASH_MINUS.sub("-", text)
 
