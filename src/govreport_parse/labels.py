@@ -32,6 +32,9 @@ _ENUM = re.compile(
     r"|其中[:]?|附[:]?|注[:]?"
     r")+"
 )
+_TRAILING_ENUM = re.compile(
+    r"(?:\d{1,2}[.、]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)$"
+)
 _PAREN = re.compile(r"\([^()]*\)")
 _OPEN_PAREN_TAIL = re.compile(r"\([^()]*$")
 _TRAILING = re.compile(r"[:;,.。、!\"'》]+$")
@@ -108,6 +111,8 @@ class Resolver:
         # Longest first, for tail matching.
         names = set(self.core) | set(self.sections) | set(self.groups)
         self.by_length = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+        # Group and section labels, longest first, for labels that begin with one.
+        self.heads = sorted(set(self.sections) | set(self.groups), key=len, reverse=True)
 
     # -- lookups on one normalised label --------------------------------------------------------
 
@@ -162,10 +167,28 @@ class Resolver:
                     return Match(row, how="pattern")
         if found is not None or not loose:
             return found or _NO_MATCH
+        # A group label sharing the cell with its (possibly cut) sub-row label.
+        for name in self.heads:
+            if len(name) < len(c) and c.startswith(name):
+                head_match = self._core_match(name, tables, section, group, fmt, "core")
+                if head_match is None or head_match.row is not None:
+                    continue
+                rest = core(c[len(name) :])
+                sub = self.lookup(
+                    rest,
+                    tables=tables,
+                    section=head_match.section or section,
+                    group=head_match.group or group,
+                    fmt=fmt,
+                    loose=True,
+                    context=context,
+                )
+                if sub.row is not None:
+                    return Match(sub.row, head_match.section, head_match.group, "group")
         # A longer label ending with a known one: a group label sharing the cell.
         for name in self.by_length:
             if len(name) < len(c) and c.endswith(name):
-                head = c[: -len(name)]
+                head = _TRAILING_ENUM.sub("", c[: -len(name)])
                 head_match = self._core_match(core(head), tables, section, group, fmt, "core")
                 sub_group = head_match.group if head_match else group
                 sub_section = head_match.section if head_match else section

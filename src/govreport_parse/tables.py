@@ -243,6 +243,8 @@ class _Assembler:
         if kind is LineKind.EMPTY:
             return
         if kind is LineKind.BREAK:
+            if self.current is not None and self.current.values:
+                self.current.values.extend(line.cells)
             self.close()
             return
         if kind is LineKind.ROW:

@@ -26,7 +26,8 @@ class LineKind(enum.Enum):
     """Several cells of one table row (pipes, an HTML ``<tr>``, or space-separated numbers)."""
 
     BREAK = "break"
-    """A row end without content: a line of two or more pipes, the tail of a flattened grid row."""
+    """A row end without content: a line of two or more pipes, the tail of a flattened grid row
+    (its empty cells are kept), or a markdown separator row."""
 
     EMPTY = "empty"
     """A line with nothing on it (a separator, not a blank cell)."""

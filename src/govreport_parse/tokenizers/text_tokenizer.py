@@ -83,7 +83,9 @@ def _pipe_line(raw: str, number: int) -> Line:
         n_pipes = len(pieces) - 1
         if n_pipes == 1:
             return Line(number, LineKind.TEXT, [Cell("", number)])
-        return Line(number, LineKind.BREAK)
+        # The empty tail of a grid row: its empty cells, then the row end.
+        blanks = min(n_pipes, MAX_CELLS_PER_LINE)
+        return Line(number, LineKind.BREAK, [Cell("", number) for _ in range(blanks)])
     if stripped[0] in "|｜":
         pieces = pieces[1:]
     if stripped[-1] in "|｜" and not pieces[-1].strip():
