@@ -373,10 +373,9 @@ def _t3_columns(row: RawRow, data: Layouts) -> None:
 
 def _t4_columns(row: RawRow, data: Layouts) -> None:
     width = len(data.t4_columns)
-    values = row.values
+    values = _trim_trailing_blanks(row.values, width)
     while len(values) > width and not values[0].text.strip():
-        values = values[1:]
-    values = _trim_trailing_blanks(values, width)
+        values = values[1:]  # the empty tail of the header row before the data row
     row.values = values
     if len(values) == width:
         row.columns = [f"{ident}|{col}" for ident, col in data.t4_columns]

@@ -44,6 +44,11 @@ _ONLY_DIGITS = re.compile(r"^\d{2,40}$")
 _SEQUENCE = re.compile(r"^\d{1,3}$")
 
 
+def _is_value_cell(text: str) -> bool:
+    """A cell that belongs to the value part of a row: a number, blank, n/a or a unit."""
+    return not text.strip() or parse_value(text).status != "text" or is_unit(text)
+
+
 def _cue_key(text: str) -> str:
     """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
     return re.sub(r"\([^()]{0,20}\)", "", key(text))
@@ -271,7 +276,7 @@ class _Assembler:
                 self.pending = []
                 self.current = _Open(match, label, [cell], label[0].line)
                 return
-        if status == "blank":
+        if status == "blank" and self.context != "t4":
             return
         if _ONLY_DIGITS.match(cell.text.strip()) and self.context == "t4":
             digits = cell.text.strip()
@@ -328,6 +333,8 @@ class _Assembler:
         start = 0
         while start < len(cells) and not cells[start].text.strip():
             start += 1
+        if start < len(cells) and _is_value_cell(cells[start].text):
+            start = 0  # a row of values only: its leading empty cells are values too
         if (
             start + 1 < len(cells)
             and _SEQUENCE.match(cells[start].text.strip())
@@ -336,10 +343,7 @@ class _Assembler:
         ):
             start += 1  # a 序号 (sequence number) column before the label
         split = start
-        while split < len(cells):
-            text = cells[split].text
-            if not text.strip() or parse_value(text).status != "text" or is_unit(text):
-                break
+        while split < len(cells) and not _is_value_cell(cells[split].text):
             split += 1
         label_cells, values = cells[start:split], cells[split:]
         for cell in label_cells:
