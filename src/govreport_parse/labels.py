@@ -308,6 +308,14 @@ def assign(doc: Document) -> None:
             _t4_columns(row, data)
 
 
+def _pad_positional(values: list[Cell], width: int) -> list[Cell]:
+    """Cells that mark their blanks are positional: a short row lost only its empty tail."""
+    if len(values) < width and any(not c.text.strip() for c in values):
+        line = values[-1].line
+        return values + [Cell("", line) for _ in range(width - len(values))]
+    return values
+
+
 def _trim_trailing_blanks(values: list[Cell], width: int) -> list[Cell]:
     while len(values) > width and not values[-1].text.strip():
         values = values[:-1]
@@ -348,6 +356,7 @@ def _t3_columns(row: RawRow, data: Layouts) -> None:
     values = _trim_trailing_blanks(row.values, width)
     while len(values) > width and not values[0].text.strip():
         values = values[1:]  # empty label columns of a rendered grid
+    values = _pad_positional(values, width)
     row.values = values
     if len(values) == width:
         row.columns = list(data.t3_columns)
@@ -376,6 +385,7 @@ def _t4_columns(row: RawRow, data: Layouts) -> None:
     values = _trim_trailing_blanks(row.values, width)
     while len(values) > width and not values[0].text.strip():
         values = values[1:]  # the empty tail of the header row before the data row
+    values = _pad_positional(values, width)
     row.values = values
     if len(values) == width:
         row.columns = [f"{ident}|{col}" for ident, col in data.t4_columns]

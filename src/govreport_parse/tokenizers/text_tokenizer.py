@@ -76,7 +76,7 @@ def split_row_text(text: str, number: int) -> Line:
     return Line(number, LineKind.ROW, cells[:MAX_CELLS_PER_LINE])
 
 
-def _pipe_line(raw: str, number: int) -> Line:
+def _pipe_line(raw: str, number: int, markdown: bool) -> Line:
     stripped = raw.strip()
     pieces = _PIPES.split(stripped)
     if not any(p.strip() for p in pieces):
@@ -86,9 +86,15 @@ def _pipe_line(raw: str, number: int) -> Line:
         # The empty tail of a grid row: its empty cells, then the row end.
         blanks = min(n_pipes, MAX_CELLS_PER_LINE)
         return Line(number, LineKind.BREAK, [Cell("", number) for _ in range(blanks)])
-    if stripped[0] in "|｜":
+    # A pipe opening the line opens a markdown row, or (in pages whose rows do not open with a
+    # pipe) follows an empty first cell. A lone opening pipe prefixes a cell of its own.
+    leading = stripped[0] in "|｜" and (markdown or len(pieces) == 2)
+    if leading:
         pieces = pieces[1:]
-    if stripped[-1] in "|｜" and not pieces[-1].strip():
+    # After the last pipe: nothing, or spaces closing a markdown row, end the row; spaces after
+    # the last pipe of a row written without an opening pipe (``a| b|  ``) are an empty cell.
+    tail = raw.rstrip("\r\n")
+    if not pieces[-1].strip() and (tail.endswith(("|", "｜")) or leading):
         pieces = pieces[:-1]
     cells = [Cell(p.strip(), number) for p in pieces[:MAX_CELLS_PER_LINE]]
     if all(_MD_SEPARATOR.match(c.text) for c in cells if c.text):
@@ -96,6 +102,22 @@ def _pipe_line(raw: str, number: int) -> Line:
     if len(cells) == 1:
         return Line(number, LineKind.TEXT, cells)
     return Line(number, LineKind.ROW, cells)
+
+
+def _opens_rows_with_pipe(raw_lines: list[str]) -> bool:
+    """Whether the page writes its table rows markdown-style, opening each with a pipe."""
+    opened = other = 0
+    for raw in raw_lines:
+        if raw.count("|") + raw.count("｜") < 2:
+            continue
+        stripped = raw.strip()
+        if not _PIPES.sub("", stripped).strip():
+            continue
+        if stripped[0] in "|｜":
+            opened += 1
+        else:
+            other += 1
+    return opened >= other
 
 
 def tokenize_text(text: str) -> Page:
@@ -109,6 +131,7 @@ def tokenize_text(text: str) -> Page:
         raw_lines = raw_lines[:MAX_LINES]
     lines: list[Line] = []
     long_lines = 0
+    markdown = _opens_rows_with_pipe(raw_lines)
     for number, raw in enumerate(raw_lines, 1):
         if len(raw) > MAX_LINE_CHARS:
             raw = raw[:MAX_LINE_CHARS]
@@ -116,7 +139,7 @@ def tokenize_text(text: str) -> Page:
         if not raw:
             lines.append(Line(number, LineKind.EMPTY))
         elif "|" in raw or "｜" in raw:
-            lines.append(_pipe_line(raw, number))
+            lines.append(_pipe_line(raw, number, markdown))
         elif not raw.strip():
             lines.append(Line(number, LineKind.TEXT, [Cell("", number)]))
         elif " " in raw.strip() or "\u3000" in raw or "\t" in raw or "\u00a0" in raw:
