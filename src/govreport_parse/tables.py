@@ -445,9 +445,43 @@ class _Assembler:
         return 1
 
 
+def _sequence_cells(lines: list[Line]) -> set[int]:
+    """Cells of a 序号 column in text flattened one cell per line.
+
+    A sequence number stands alone on its line right before a row label, and the numbers count
+    up one by one from 1. Only runs of four or more are taken, so row values that happen to
+    precede the next labels are not mistaken for them.
+    """
+    candidates: list[tuple[int, Cell]] = []
+    singles = [line for line in lines if line.kind is LineKind.TEXT]
+    for i, line in enumerate(singles[:-1]):
+        text = line.cells[0].text.strip()
+        if not _SEQUENCE.match(text):
+            continue
+        following = singles[i + 1].cells[0].text
+        if following.strip() and not _is_value_cell(following):
+            candidates.append((int(text), line.cells[0]))
+    marked: set[int] = set()
+    run: list[tuple[int, Cell]] = []
+    for number, cell in [*candidates, (-1, Cell("", 0))]:
+        if run and number == run[-1][0] + 1:
+            run.append((number, cell))
+            continue
+        if len(run) >= 4 and run[0][0] == 1:
+            marked.update(id(c) for _, c in run)
+        run = [(number, cell)]
+    return marked
+
+
 def _iter_lines(doc: Document) -> Iterator[Line]:
-    if doc.page is not None:
-        yield from doc.page.lines
+    if doc.page is None:
+        return
+    lines = doc.page.lines
+    skip = _sequence_cells(lines)
+    for line in lines:
+        if skip and line.kind is LineKind.TEXT and id(line.cells[0]) in skip:
+            continue
+        yield line
 
 
 def extract(doc: Document) -> None:
