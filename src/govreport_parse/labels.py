@@ -36,7 +36,6 @@ _TRAILING_ENUM = re.compile(
     r"(?:\d{1,2}[.、]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)$"
 )
 _PAREN = re.compile(r"\([^()]*\)")
-_OPEN_PAREN_TAIL = re.compile(r"\([^()]*$")
 _TRAILING = re.compile(r"[:;,.。、!\"'》]+$")
 _LEADING = re.compile(r"^[:;,.。、!\"'《]+")
 
@@ -66,7 +65,8 @@ def core(text_key: str) -> str:
         if stripped == text:
             break
         text = stripped
-    text = _OPEN_PAREN_TAIL.sub("", text)
+    if "(" in text:
+        text = text[: text.index("(")]  # a note cut off by a line break or a rendering
     text = _TRAILING.sub("", _LEADING.sub("", text))
     return text
 
@@ -202,13 +202,14 @@ class Resolver:
         if len(c) >= MIN_PREFIX_LABEL or (context is not None and len(c) >= 3):
             hits = {n for n in self.by_length if n.startswith(c) and n != c}
             matches = [self._core_match(n, tables, section, group, fmt, "prefix") for n in hits]
-            rows_found = {
-                m.row
+            found_set = {
+                (m.row, m.section, m.group)
                 for m in matches
-                if m is not None and m.row is not None and context in (None, m.row.table)
+                if m is not None and (m.row is None or context in (None, m.row.table))
             }
-            if len(rows_found) == 1:
-                return Match(rows_found.pop(), how="prefix")
+            if len(found_set) == 1:
+                row, sec, grp = found_set.pop()
+                return Match(row, sec, grp, how="prefix")
         return _NO_MATCH
 
     def _core_match(
@@ -309,8 +310,10 @@ def assign(doc: Document) -> None:
 
 
 def _pad_positional(values: list[Cell], width: int) -> list[Cell]:
-    """Cells that mark their blanks are positional: a short row lost only its empty tail."""
-    if len(values) < width and any(not c.text.strip() for c in values):
+    """Cells with explicit boundaries are positional: a short row lost only its empty tail."""
+    if values and len(values) < width and (
+        any(not c.text.strip() for c in values) or not any(c.loose for c in values)
+    ):
         line = values[-1].line
         return values + [Cell("", line) for _ in range(width - len(values))]
     return values

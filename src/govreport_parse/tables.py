@@ -297,8 +297,8 @@ class _Assembler:
         if self.glued(cell):
             return
         if self.active:
-            match = self.lookup(key(cell.text), loose=False)
-            if match.section or match.group:
+            match = self.lookup(key(cell.text))
+            if match.row is None and (match.section or match.group):
                 self.set_context(match)
         self.pending.append(cell)
         del self.pending[:-4]

@@ -46,6 +46,10 @@ class Cell:
     span: int = 1
     """How many grid columns the cell covers (HTML ``colspan``); 1 for text input."""
 
+    loose: bool = False
+    """True when the cell was cut from running text at spaces (PDF text, converter output):
+    empty cells leave no trace there, so the cell's position in its row is not evidence."""
+
     @property
     def is_blank(self) -> bool:
         """True when the cell holds no visible character (spaces, NBSP, U+3000 only)."""

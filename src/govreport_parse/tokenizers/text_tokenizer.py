@@ -72,7 +72,7 @@ def split_row_text(text: str, number: int) -> Line:
         cells.extend(
             Cell(part.strip(), number) for part in _GAP.split(label_text.strip()) if part.strip()
         )
-    cells.extend(Cell(t, number) for t in tokens[len(label_tokens) :])
+    cells.extend(Cell(t, number, loose=True) for t in tokens[len(label_tokens) :])
     return Line(number, LineKind.ROW, cells[:MAX_CELLS_PER_LINE])
 
 
