@@ -49,6 +49,18 @@ def _is_value_cell(text: str) -> bool:
     return not text.strip() or parse_value(text).status != "text" or is_unit(text)
 
 
+def _is_sequence(text: str) -> bool:
+    """A 序号 cell: a small whole number and nothing else (padding aside)."""
+    parsed = parse_value(text)
+    return (
+        parsed.status == "number"
+        and parsed.unit is None
+        and isinstance(parsed.value, int)
+        and 0 < parsed.value < 1000
+        and "." not in text
+    )
+
+
 def _cue_key(text: str) -> str:
     """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
     return re.sub(r"\([^()]{0,20}\)", "", key(text))
@@ -337,7 +349,7 @@ class _Assembler:
             start = 0  # a row of values only: its leading empty cells are values too
         if (
             start + 1 < len(cells)
-            and _SEQUENCE.match(cells[start].text.strip())
+            and _is_sequence(cells[start].text)
             and parse_value(cells[start + 1].text).status == "text"
             and not is_unit(cells[start + 1].text)
         ):
