@@ -100,9 +100,11 @@ class Resolver:
         self.core: dict[str, list[RowDef]] = {}
         for variant, row in data.exact:
             self.exact.setdefault(key(variant), []).append(row)
+        self._aliases: dict[RowDef, list[str]] = {}
         for rows in data.labels.values():
             for variant, row in rows:
                 self.core.setdefault(core(key(variant)), []).append(row)
+                self._aliases.setdefault(row, []).append(core(key(variant)))
         self.sections: dict[str, tuple[str, RowDef | None]] = {
             core(key(label)): (section, own) for label, section, own in data.sections
         }
@@ -233,6 +235,14 @@ class Resolver:
         if grp and (not tables or "t3" in tables):
             return Match(None, group=grp, how=how)
         return None
+
+    def block_rows(self, block: int) -> list[RowDef]:
+        """The rows of 表二 block ``block``, in the order the format prints them."""
+        return [r for r in self.data.rows if r.table == "t2" and r.block == block]
+
+    def aliases(self, row: RowDef) -> list[str]:
+        """The normalised label variants of ``row``."""
+        return self._aliases.get(row, [])
 
     def resolve_cells(self, cells: list[Cell], **context: object) -> tuple[Match, int]:
         """Resolve the label made of ``cells`` (group label cells first).

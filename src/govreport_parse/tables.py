@@ -23,9 +23,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .labels import Match, Resolver, resolver
+from .labels import Match, Resolver, core, resolver
 from .state import Document, RawRow
-from .taxonomy import layouts
+from .taxonomy import RowDef, layouts
 from .textnorm import key
 from .tokens import Cell, Line, LineKind
 from .values import UNITS, is_unit, parse_value
@@ -42,11 +42,26 @@ _MAX_CUE_KEY = 80
 _GLUED = re.compile(r"^(?P<head>.*?[^\d.+\-])(?P<digits>[+\-]?\d[\d.]*)$")
 _ONLY_DIGITS = re.compile(r"^\d{2,40}$")
 _SEQUENCE = re.compile(r"^\d{1,3}$")
+_CAPTION = re.compile(r"第二十条(?:第)?\(([一二三四五六七八九十]{1,2})\)项?")
+
+
+def _is_blank(text: str) -> bool:
+    """An empty cell, padding (underscores, NBSP) and damage aside."""
+    return parse_value(text).status == "blank"
 
 
 def _is_value_cell(text: str) -> bool:
     """A cell that belongs to the value part of a row: a number, blank, n/a or a unit."""
     return not text.strip() or parse_value(text).status != "text" or is_unit(text)
+
+
+def _block_numerals() -> dict[str, int]:
+    numerals = {}
+    for index, block in enumerate(layouts().blocks):
+        found = _CAPTION.search(block.caption)
+        if found:
+            numerals[found.group(1)] = index
+    return numerals
 
 
 def _is_sequence(text: str) -> bool:
@@ -142,6 +157,9 @@ class _Open:
     line: int
 
 
+_BLOCKS = _block_numerals()
+
+
 class _Assembler:
     """Walks the lines once, keeping the table context, and collects rows."""
 
@@ -159,6 +177,8 @@ class _Assembler:
         self.context: str | None = None
         self.active = False
         self.header: list[Cell] | None = None
+        self.block: int | None = None
+        self.block_seen: set[str] = set()
         self.t3_width = len(layouts().t3_columns)
         self.t4_width = len(layouts().t4_columns)
 
@@ -183,6 +203,10 @@ class _Assembler:
         k = _cue_key(text)
         if "第二十条" in k:
             self.header = None  # a new 表二 block: its own header row follows
+            caption = _CAPTION.search(k)
+            if caption:
+                self.block = _BLOCKS.get(caption.group(1))
+                self.block_seen = set()
         for word in self.cues["end"]:
             if word in k and len(k) < 40:
                 self.close()
@@ -228,6 +252,8 @@ class _Assembler:
             return
         self.active = True
         self.context = row.table
+        if row.table == "t2":
+            self.block_seen.add(row.name)
         header = self.header[1:] if row.table == "t2" and self.header else None
         self.rows.append(
             RawRow(row.table, row, label_cells, values, line, glued=glued, header=header)
@@ -328,7 +354,10 @@ class _Assembler:
         if match.row is None:
             if match.section or match.group:
                 self.set_context(match)
-            return match, 0
+            row = self.block_row(cells[-1]) if cells else None
+            if row is None:
+                return match, 0
+            return Match(row, how="block"), 1
         # Context carried by the label cells before the ones the row label used.
         for cell in cells[: len(cells) - used]:
             ctx = self.lookup(key(cell.text), loose=False)
@@ -336,14 +365,45 @@ class _Assembler:
                 self.set_context(ctx)
         if match.section or match.group:
             self.set_context(Match(None, match.section, match.group))
-        if match.group and match.row is not None and match.row.group is None:
-            pass
         self.set_context(Match(match.row))
         return match, used
 
+    def resolve_prefix(self, label_cells: list[Cell]) -> tuple[Match, int]:
+        """Resolve the shortest run of leading label cells that names a row.
+
+        Returns the match and the number of leading cells that make the label; the cells after
+        them are text that spilled into value cells (a rendering wrapped the label).
+        """
+        for n in range(1, len(label_cells) + 1):
+            match, _ = self.resolve(label_cells[:n])
+            if match.row is not None:
+                return match, n
+        return Match(how="none"), 0
+
+    def block_row(self, cell: Cell) -> RowDef | None:
+        """A 表二 label cut too short to name one row: the block it sits in decides.
+
+        Within a captioned block the rows come in a fixed order (行政处罚, then 行政强制), so
+        of the block's rows whose label starts like the cell, the first one not yet seen is it.
+        """
+        if self.context != "t2" or self.block is None:
+            return None
+        stem = core(key(cell.text))
+        if len(stem) < 2:
+            return None
+        candidates = [
+            row
+            for row in self.res.block_rows(self.block)
+            if any(alias.startswith(stem) for alias in self.res.aliases(row))
+        ]
+        for row in candidates:
+            if row.name not in self.block_seen:
+                return row
+        return None
+
     def row(self, cells: list[Cell]) -> None:
         start = 0
-        while start < len(cells) and not cells[start].text.strip():
+        while start < len(cells) and _is_blank(cells[start].text):
             start += 1
         if start < len(cells) and _is_value_cell(cells[start].text):
             start = 0  # a row of values only: its leading empty cells are values too
@@ -388,7 +448,11 @@ class _Assembler:
                 self.pending = []
                 self.emit_unplaced([], values, line)
             return
-        match, used = self.resolve(label_cells)
+        match, used = self.resolve_prefix(label_cells)
+        if match.row is not None and used < len(label_cells):
+            # Text spilled from a wrapped label into the first value cells: positional values.
+            values = [*label_cells[used:], *values]
+            label_cells = label_cells[:used]
         if match.row is None and self.pending:
             match, used = self.resolve([*self.pending[-2:], *label_cells])
             if match.row is not None and used > len(label_cells):

@@ -142,8 +142,12 @@ def parse_value(text: str) -> CellValue:
     m = _NUMBER.match(cleaned.rstrip(",;:。、"))
     if m is None and "\ufffd" in text:
         # A rendering damaged the cell (label text wrapped into it, bytes cut mid-character):
-        # the number it starts with is what the table printed.
-        m = _NUMBER.match(_LEADING_NUMBER.match(cleaned).group(0) if _LEADING_NUMBER.match(cleaned) else "")
+        # the number it starts with is what the table printed. A long remainder, or one that
+        # opens with enumerator punctuation (1.属于…), is a label, not a damaged number.
+        lead = _LEADING_NUMBER.match(cleaned)
+        rest = cleaned[lead.end() :] if lead else ""
+        if lead and len(rest) <= 3 and not rest.startswith((".", "、", ",")):
+            m = _NUMBER.match(lead.group(0))
     if m is None:
         return _TEXT
     digits = m.group("int").replace(",", "")

@@ -96,6 +96,8 @@ def _pipe_line(raw: str, number: int, markdown: bool) -> Line:
     tail = raw.rstrip("\r\n")
     if not pieces[-1].strip() and (tail.endswith(("|", "｜")) or leading):
         pieces = pieces[:-1]
+    elif markdown and leading and len(pieces) > 2:
+        pieces = pieces[:-1]  # text after the closing pipe: a wrapped cell spilling over
     cells = [Cell(p.strip(), number) for p in pieces[:MAX_CELLS_PER_LINE]]
     if all(_MD_SEPARATOR.match(c.text) for c in cells if c.text):
         return Line(number, LineKind.BREAK)
