@@ -131,8 +131,12 @@ def _clean(text: str) -> str:
     return _DASH_MINUS.sub("-", text)
 
 
-def parse_value(text: str) -> CellValue:
-    """Parse one cell's text. Never raises."""
+def parse_value(text: str, damaged: bool = False) -> CellValue:
+    """Parse one cell's text. Never raises.
+
+    ``damaged`` says the row around the cell was damaged by a rendering (its cells hold
+    replacement characters): a number followed by a stray character is then read as the number.
+    """
     cleaned = _clean(text)
     if not cleaned:
         return _BLANK
@@ -140,7 +144,7 @@ def parse_value(text: str) -> CellValue:
     if lowered in _NA or text.strip() in _NA:
         return _NOT_APPLICABLE
     m = _NUMBER.match(cleaned.rstrip(",;:。、"))
-    if m is None and "\ufffd" in text:
+    if m is None and (damaged or "\ufffd" in text):
         # A rendering damaged the cell (label text wrapped into it, bytes cut mid-character):
         # the number it starts with is what the table printed. A long remainder, or one that
         # opens with enumerator punctuation (1.属于…), is a label, not a damaged number.
@@ -249,6 +253,7 @@ def convert(doc: Document) -> None:
         if row.note:
             doc.issue("row_reinterpreted", f"{label}: {row.note}", "info", line=row.line)
         printed_unit = None
+        damaged = any("\ufffd" in c.text for c in row.values)
         for cell, column in zip(row.values, row.columns, strict=False):
             if column == "unit":
                 printed_unit = cell.text.strip() or None
@@ -264,7 +269,7 @@ def convert(doc: Document) -> None:
                     )
                 continue
             ident, col = target
-            parsed = parse_value(cell.text)
+            parsed = parse_value(cell.text, damaged)
             item = IndicatorValue(
                 id=ident,
                 column=col,
