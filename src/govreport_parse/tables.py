@@ -418,6 +418,10 @@ class _Assembler:
         while split < len(cells) and not _is_value_cell(cells[split].text):
             split += 1
         label_cells, values = cells[start:split], cells[split:]
+        statuses = {parse_value(c.text).status for c in values}
+        if "text" in statuses and not statuses & {"number", "not_applicable"}:
+            # Header cells around an empty cell (a rendering's colspan filler): no values here.
+            label_cells, values = cells[start:], []
         for cell in label_cells:
             self.observe(cell)
         if not values:
