@@ -308,21 +308,90 @@ def assign(doc: Document) -> None:
     """Give every value cell of every row its column key (see :class:`RawRow`)."""
     data = layouts()
     fmt = doc.format
+    grid = _TextGrid([r for r in doc.rows if r.table == "t3"], len(data.t3_columns))
     for row in doc.rows:
         if row.table == "legacy":
             _legacy_columns(row)
         elif row.table == "t2":
             _t2_columns(row, data, fmt)
         elif row.table == "t3":
-            _t3_columns(row, data)
+            _t3_columns(row, data, grid)
         elif row.table == "t4":
             _t4_columns(row, data)
 
 
+class _TextGrid:
+    """Where the columns of a table laid out in spaces (converter text) begin.
+
+    Converters that lay tables out with spaces drop empty cells but keep each cell at its
+    column's character position. Rows whose label ends at the same position share the same
+    value columns; a row that prints every column shows where they are, and otherwise the
+    first value column (just after the label) and the last (the 总计) are known from the
+    other rows.
+    """
+
+    def __init__(self, rows: list[RawRow], width: int) -> None:
+        self.width = width
+        self.full: dict[int, list[int]] = {}
+        self.seen: dict[int, set[int]] = {}
+        self.label_offsets: set[int] = set()
+        for row in rows:
+            key_offset = _label_offset(row)
+            if key_offset < 0:
+                continue
+            self.label_offsets.update(c.offset for c in row.label_cells if c.offset >= 0)
+            offsets = [c.offset for c in row.values if c.loose and c.offset >= 0]
+            self.seen.setdefault(key_offset, set()).update(offsets)
+            if len(offsets) == width and len(row.values) == width:
+                self.full.setdefault(key_offset, offsets)
+
+    def place(self, row: RawRow) -> list[int] | None:
+        """Column indexes of the row's values, or ``None`` when the layout does not tell."""
+        key_offset = _label_offset(row)
+        offsets = [c.offset for c in row.values]
+        if key_offset < 0 or any(o < 0 for o in offsets):
+            return None
+        reference = self.full.get(key_offset)
+        if reference:
+            return _nearest(offsets, reference)
+        seen = sorted(self.seen.get(key_offset, ()))
+        deeper = sorted(o for o in self.label_offsets if o > key_offset)
+        if not seen:
+            return None
+        first = deeper[0] if deeper else seen[0]
+        last = seen[-1]
+        placed: list[int] = []
+        for offset in offsets:
+            if abs(offset - first) <= 1:
+                placed.append(0)
+            elif abs(offset - last) <= 1:
+                placed.append(self.width - 1)
+            else:
+                return None
+        return placed if len(set(placed)) == len(placed) else None
+
+
+def _label_offset(row: RawRow) -> int:
+    cells = [c for c in row.label_cells if c.offset >= 0]
+    return cells[-1].offset if cells else -1
+
+
+def _nearest(offsets: list[int], reference: list[int]) -> list[int] | None:
+    placed = []
+    for offset in offsets:
+        index = min(range(len(reference)), key=lambda i: abs(reference[i] - offset))
+        if abs(reference[index] - offset) > 2:
+            return None
+        placed.append(index)
+    return placed if len(set(placed)) == len(placed) else None
+
+
 def _pad_positional(values: list[Cell], width: int) -> list[Cell]:
     """Cells with explicit boundaries are positional: a short row lost only its empty tail."""
-    if values and len(values) < width and (
-        any(not c.text.strip() for c in values) or not any(c.loose for c in values)
+    if (
+        values
+        and len(values) < width
+        and (any(not c.text.strip() for c in values) or not any(c.loose for c in values))
     ):
         line = values[-1].line
         return values + [Cell("", line) for _ in range(width - len(values))]
@@ -364,7 +433,7 @@ def _t2_columns(row: RawRow, data: Layouts, fmt: str) -> None:
 _SUBTOTAL_NOTE = "an 8th column was read as the 法人或其他组织 subtotal (the sum of its parts)"
 
 
-def _t3_columns(row: RawRow, data: Layouts) -> None:
+def _t3_columns(row: RawRow, data: Layouts, grid: _TextGrid) -> None:
     width = len(data.t3_columns)
     values = _trim_trailing_blanks(row.values, width)
     while len(values) > width and not values[0].text.strip():
@@ -388,6 +457,12 @@ def _t3_columns(row: RawRow, data: Layouts) -> None:
         if numbers[6].status == "number" and nums[6] == sum(orgs):  # type: ignore[arg-type]
             row.columns = [*data.t3_columns[:6], "legal_or_other", "total"]
             row.note = _SUBTOTAL_NOTE
+            return
+    if len(values) < width and all(c.loose for c in values):
+        placed = grid.place(row)
+        if placed is not None:
+            row.columns = [data.t3_columns[i] for i in placed]
+            row.note = "cells placed by their character columns (empty cells were not printed)"
             return
     row.columns = None
     row.note = f"{len(values)} cells where the table has {width} columns; not placed"

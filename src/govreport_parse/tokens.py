@@ -50,6 +50,9 @@ class Cell:
     """True when the cell was cut from running text at spaces (PDF text, converter output):
     empty cells leave no trace there, so the cell's position in its row is not evidence."""
 
+    offset: int = -1
+    """Character column where the cell starts on its line (text cut at spaces), else -1."""
+
     @property
     def is_blank(self) -> bool:
         """True when the cell holds no visible character (spaces, NBSP, U+3000 only)."""

@@ -27,7 +27,8 @@ __all__ = ["split_row_text", "tokenize_text"]
 
 _PIPES = re.compile(r"[|｜]")
 _MD_SEPARATOR = re.compile(r"^:?-{3,}:?$")
-_GAP = re.compile(r"[ \t\u00a0\u3000]{2,}")
+_GAP = re.compile(r"[ \t\u00a0\u3000]{2,}|[\t\u3000]")
+_TOKEN = re.compile(r"[^\s\u00a0\u3000]+")
 
 
 def _value_token(token: str) -> bool:
@@ -46,7 +47,8 @@ def split_row_text(text: str, number: int) -> Line:
     <LineKind.TEXT: 'text'>
     """
     stripped = text.strip()
-    tokens = stripped.split()
+    found = [(m.start(), m.group()) for m in _TOKEN.finditer(text)]
+    tokens = [t for _, t in found]
     n_values = 0
     for token in reversed(tokens):
         if not _value_token(token):
@@ -57,22 +59,20 @@ def split_row_text(text: str, number: int) -> Line:
         n_values == 0
         or (n_values < len(tokens) and not has_number)
         or (n_values == 1 and len(tokens) == 1)
+        or (n_values == len(tokens) and not has_number)
     ):
         return Line(number, LineKind.TEXT, [Cell(stripped, number)])
-    if n_values == len(tokens) and not has_number:
-        return Line(number, LineKind.TEXT, [Cell(stripped, number)])
+    n_label = len(tokens) - n_values
     cells: list[Cell] = []
-    label_tokens = tokens[: len(tokens) - n_values]
-    if label_tokens:
-        # Re-find the label part in the original text to keep its internal spacing.
-        label_text = stripped
-        for token in reversed(tokens[len(label_tokens) :]):
-            label_text = label_text.rstrip()
-            label_text = label_text[: len(label_text) - len(token)]
-        cells.extend(
-            Cell(part.strip(), number) for part in _GAP.split(label_text.strip()) if part.strip()
-        )
-    cells.extend(Cell(t, number, loose=True) for t in tokens[len(label_tokens) :])
+    # Label tokens separated by single spaces form one cell; a run of two or more spaces (or a
+    # full-width space) separates label cells.
+    for offset, token in found[:n_label]:
+        if cells and not _GAP.fullmatch(text[cells[-1].offset + len(cells[-1].text) : offset]):
+            previous = cells[-1]
+            previous.text = text[previous.offset : offset + len(token)]
+        else:
+            cells.append(Cell(token, number, offset=offset))
+    cells.extend(Cell(t, number, loose=True, offset=o) for o, t in found[n_label:])
     return Line(number, LineKind.ROW, cells[:MAX_CELLS_PER_LINE])
 
 
