@@ -24,8 +24,8 @@ demo: $(VENV)/.installed
 
 ## test: lint, type-check, build the docs and run the whole test suite
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests scripts $(wildcard benchmarks)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
