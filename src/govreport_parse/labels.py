@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .settings import MIN_PREFIX_LABEL
 from .state import Document, RawRow
@@ -49,6 +49,7 @@ def strip_enumerator(text_key: str) -> str:
     return _ENUM.sub("", text_key, count=1)
 
 
+@lru_cache(maxsize=1 << 16)
 def core(text_key: str) -> str:
     """The core of a normalised label: enumerators and parenthetical notes removed.
 
@@ -89,6 +90,7 @@ class Match:
 
 
 _NO_MATCH = Match(how="none")
+_MEMO_SIZE = 1 << 16
 
 
 class Resolver:
@@ -100,6 +102,7 @@ class Resolver:
         self.core: dict[str, list[RowDef]] = {}
         for variant, row in data.exact:
             self.exact.setdefault(key(variant), []).append(row)
+        self._memo: dict[tuple[object, ...], Match] = {}
         self._aliases: dict[RowDef, list[str]] = {}
         for rows in data.labels.values():
             for variant, row in rows:
@@ -151,7 +154,29 @@ class Resolver:
         loose: bool = True,
         context: str | None = None,
     ) -> Match:
-        """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`)."""
+        """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`).
+
+        Results are remembered (a bounded memo): the same labels come back on every page.
+        """
+        memo_key = (label_key, tables, section, group, fmt, loose, context)
+        found = self._memo.get(memo_key)
+        if found is None:
+            found = self._lookup(label_key, tables, section, group, fmt, loose, context)
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = found
+        return found
+
+    def _lookup(
+        self,
+        label_key: str,
+        tables: frozenset[str],
+        section: str | None,
+        group: str | None,
+        fmt: str,
+        loose: bool,
+        context: str | None,
+    ) -> Match:
         if not label_key:
             return _NO_MATCH
         rows = self.exact.get(label_key)

@@ -22,6 +22,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from .labels import Match, Resolver, core, resolver
 from .state import Document, RawRow
@@ -39,6 +40,8 @@ _TABLES_BY_FORMAT = {
     "unknown": frozenset(["legacy", "t2", "t3", "t4"]),
 }
 _MAX_CUE_KEY = 80
+_MAX_DETECT_CELL = 120
+_SHORT_NOTE = re.compile(r"\([^()]{0,20}\)")
 _GLUED = re.compile(r"^(?P<head>.*?[^\d.+\-])(?P<digits>[+\-]?\d[\d.]*)$")
 _ONLY_DIGITS = re.compile(r"^\d{2,40}$")
 _SEQUENCE = re.compile(r"^\d{1,3}$")
@@ -76,9 +79,21 @@ def _is_sequence(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _cue_key(text: str) -> str:
     """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
-    return re.sub(r"\([^()]{0,20}\)", "", key(text))
+    return _SHORT_NOTE.sub("", key(text))
+
+
+@cache
+def _cue_patterns() -> dict[str, re.Pattern[str]]:
+    """One alternation per cue group of ``layouts.toml`` (formats, tables, end of tables)."""
+    data = layouts()
+    groups = {**data.detect, **data.cues}
+    return {
+        name: re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        for name, words in groups.items()
+    }
 
 
 def detect_format(lines: list[Line]) -> str:
@@ -87,17 +102,16 @@ def detect_format(lines: list[Line]) -> str:
     Counts the distinct cues of each format (``data/layouts.toml`` ``[detect]``) in the short
     cells of the page; the format with most cues wins; legacy needs two cues.
     """
-    cues = layouts().detect
-    found: dict[str, set[str]] = {fmt: set() for fmt in cues}
+    patterns = _cue_patterns()
+    formats = list(layouts().detect)
+    found: dict[str, set[str]] = {fmt: set() for fmt in formats}
     for line in lines:
         for cell in line.cells:
-            if not cell.text or len(cell.text) > 300:
+            if not cell.text or len(cell.text) > _MAX_DETECT_CELL:
                 continue
             k = _cue_key(cell.text)
-            for fmt, words in cues.items():
-                for word in words:
-                    if word in k:
-                        found[fmt].add(word)
+            for fmt in formats:
+                found[fmt].update(patterns[fmt].findall(k))
     scores = {fmt: len(words) for fmt, words in found.items()}
     if scores.get("fmt2021", 0) and scores["fmt2021"] >= scores.get("fmt2019", 0):
         return "fmt2021"
@@ -168,7 +182,6 @@ class _Assembler:
         self.fmt = fmt
         self.res = res
         self.tables = _TABLES_BY_FORMAT[fmt]
-        self.cues = layouts().cues
         self.rows: list[RawRow] = []
         self.pending: list[Cell] = []
         self.current: _Open | None = None
@@ -207,15 +220,15 @@ class _Assembler:
             if caption:
                 self.block = _BLOCKS.get(caption.group(1))
                 self.block_seen = set()
-        for word in self.cues["end"]:
-            if word in k and len(k) < 40:
-                self.close()
-                self.active = False
-                self.context = None
-                self.pending.clear()
-                return
+        patterns = _cue_patterns()
+        if len(k) < 40 and patterns["end"].search(k):
+            self.close()
+            self.active = False
+            self.context = None
+            self.pending.clear()
+            return
         for table in ("t4", "t3", "t2", "legacy"):
-            if any(word in k for word in self.cues[table]):
+            if patterns[table].search(k):
                 if table == "legacy" or table in self.tables or "legacy" not in self.tables:
                     self.context = table
                     self.active = True

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -131,6 +132,7 @@ def _clean(text: str) -> str:
     return _DASH_MINUS.sub("-", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_value(text: str, damaged: bool = False) -> CellValue:
     """Parse one cell's text. Never raises.
 
@@ -165,6 +167,7 @@ def parse_value(text: str, damaged: bool = False) -> CellValue:
     return CellValue("number", number, m.group("unit"))
 
 
+@lru_cache(maxsize=1 << 12)
 def is_unit(text: str) -> bool:
     """True for a cell holding only a unit word (the legacy table's 单位 column).
 
