@@ -335,7 +335,9 @@ def assign(doc: Document) -> None:
     fmt = doc.format
     grid = _TextGrid([r for r in doc.rows if r.table == "t3"], len(data.t3_columns))
     for row in doc.rows:
-        if row.table == "legacy":
+        if row.unreadable:
+            row.columns = None
+        elif row.table == "legacy":
             _legacy_columns(row)
         elif row.table == "t2":
             _t2_columns(row, data, fmt)

@@ -19,6 +19,7 @@ the job of the ``labels`` stage.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,10 +43,27 @@ _TABLES_BY_FORMAT = {
 _MAX_CUE_KEY = 80
 _MAX_DETECT_CELL = 120
 _SHORT_NOTE = re.compile(r"\([^()]{0,20}\)")
-_GLUED = re.compile(r"^(?P<head>.*?[^\d.+\-])(?P<digits>[+\-]?\d[\d.]*)$")
+_NUMBER_TAIL = "0123456789."
+#: Readings of glued digits tried at most (the count of ways to cut them into the columns).
+_MAX_SPLITS = 50_000
 _ONLY_DIGITS = re.compile(r"^\d{2,40}$")
 _SEQUENCE = re.compile(r"^\d{1,3}$")
 _CAPTION = re.compile(r"第二十条(?:第)?\(([一二三四五六七八九十]{1,2})\)项?")
+
+
+def _split_trailing_number(text_key: str) -> tuple[str, str] | None:
+    """Split ``规章000`` into ``("规章", "000")``; ``None`` when no digits end the text.
+
+    >>> _split_trailing_number("行政事业性收费3.15"), _split_trailing_number("规章")
+    (('行政事业性收费', '3.15'), None)
+    """
+    head = text_key.rstrip(_NUMBER_TAIL)
+    digits = text_key[len(head) :]
+    if head.endswith(("+", "-")):
+        head, digits = head[:-1], head[-1] + digits
+    if not head or not digits or not digits[-1].isdigit() or not any(c.isdigit() for c in digits):
+        return None
+    return head, digits
 
 
 def _is_blank(text: str) -> bool:
@@ -143,7 +161,7 @@ def split_glued_digits(digits: str, width: int, rule: str | None = None) -> list
     """
     if len(digits) == width:
         return list(digits)
-    if len(digits) < width or len(digits) > 30 or rule is None:
+    if len(digits) < width or rule is None or math.comb(len(digits) - 1, width - 1) > _MAX_SPLITS:
         return None
     readings: list[list[str]] = []
     for cuts in itertools.combinations(range(1, len(digits)), width - 1):
@@ -482,11 +500,10 @@ class _Assembler:
 
     def glued(self, cell: Cell) -> bool:
         """A text cell that is a label followed by its values with no separator."""
-        k = key(cell.text)
-        m = _GLUED.match(k)
-        if m is None:
+        split = _split_trailing_number(key(cell.text))
+        if split is None:
             return False
-        head, digits = m.group("head"), m.group("digits")
+        head, digits = split
         unit = None
         for u in sorted(UNITS, key=len, reverse=True):
             if head.endswith(u) and len(head) > len(u):
@@ -518,7 +535,7 @@ class _Assembler:
                     [Cell(digits, cell.line)],
                     cell.line,
                     glued=digits,
-                    note="ambiguous",
+                    unreadable=True,
                 )
             )
             return True

@@ -25,7 +25,7 @@ __all__ = ["cn_numeral", "fold", "key", "strip_pinyin", "to_simplified"]
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _PINYIN_TONED = re.compile(
-    rf"(?<=[{_CJK}])\((?=[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,8}}\)"
+    rf"(?<=[{_CJK}])\((?=[a-zü{_TONE_VOWELS}]{{0,7}}[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,8}}\)"
 )
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
 _JUNK_FOR_KEY = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff_\ufffd*…]+")

@@ -228,7 +228,9 @@ def convert(doc: Document) -> None:
         label = row.raw_label
         if row.columns is None:
             cells = [c.text for c in row.values]
-            doc.unmapped.append(UnmappedRow(label=label, cells=cells, line=row.line))
+            doc.unmapped.append(
+                UnmappedRow.model_construct(label=label, cells=cells, line=row.line)
+            )
             if row.row_def is not None or row.table == "t4":
                 what = row.row_def.label if row.row_def else "表四"
                 reason = row.note or "the cells could not be placed in columns"
@@ -273,7 +275,8 @@ def convert(doc: Document) -> None:
                 continue
             ident, col = target
             parsed = parse_value(cell.text, damaged)
-            item = IndicatorValue(
+            # Built from checked parts: skip pydantic's validation on the hot path.
+            item = IndicatorValue.model_construct(
                 id=ident,
                 column=col,
                 value=parsed.value,
