@@ -64,9 +64,6 @@ class RawRow:
     unreadable: bool = False
     """True when the tables stage could not split the row's cells (ambiguous glued digits)."""
 
-    unreadable: bool = False
-    """True when the tables stage could not split the row's cells (ambiguous glued digits)."""
-
     columns: list[str] | None = None
     """Column keys assigned to ``values`` (same length), once the layout is known."""
 
