@@ -371,6 +371,17 @@ class _TextGrid:
             self.seen.setdefault(key_offset, set()).update(offsets)
             if len(offsets) == width and len(row.values) == width:
                 self.full.setdefault(key_offset, offsets)
+        # Converters that handle colspans (lynx) put every row's columns at the same places.
+        references = list(self.full.values())
+        self.common: list[int] | None = (
+            references[0]
+            if references
+            and all(
+                all(abs(a - b) <= 1 for a, b in zip(ref, references[0], strict=True))
+                for ref in references
+            )
+            else None
+        )
 
     def place(self, row: RawRow) -> list[int] | None:
         """Column indexes of the row's values, or ``None`` when the layout does not tell."""
@@ -378,7 +389,7 @@ class _TextGrid:
         offsets = [c.offset for c in row.values]
         if key_offset < 0 or any(o < 0 for o in offsets):
             return None
-        reference = self.full.get(key_offset)
+        reference = self.full.get(key_offset) or self.common
         if reference:
             return _nearest(offsets, reference)
         seen = sorted(self.seen.get(key_offset, ()))
