@@ -59,7 +59,14 @@ def _cell(text: object) -> str:
     """Text safe inside a markdown table cell."""
     if text is None or text == "":
         return ""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+    )
 
 
 _ROLE = re.compile(r":[a-z]+:`~?(?:[\w.]+\.)?([^`]+)`")
@@ -232,8 +239,10 @@ def detection_cues() -> str:
     """The cue strings that decide the format, per format, from ``layouts.toml``."""
     cues = layouts().detect
     out = ["| format | cues looked for in the table region |", "|---|---|"]
-    for fmt in FORMATS:
-        out.append(f"| `{fmt}` ({FORMAT_NAMES[fmt]}) | {_cell(' · '.join(cues.get(fmt, ())))} |")
+    out += [
+        f"| `{fmt}` ({FORMAT_NAMES[fmt]}) | {_cell(' · '.join(cues.get(fmt, ())))} |"
+        for fmt in FORMATS
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -274,9 +283,8 @@ def table2_mapping() -> str:
                     and fmt in tax.indicators[f"{spec['row']}.{c}"].formats
                 ]
                 cells.append("<br>".join(ids) or "—")
-            out.append(
-                f"| {_cell(block['block'])} | {_cell(spec['labels'][0])} | {cells[0]} | {cells[1]} |"
-            )
+            label = _cell(spec["labels"][0])
+            out.append(f"| {_cell(block['block'])} | {label} | {cells[0]} | {cells[1]} |")
     return "\n".join(out) + "\n"
 
 
@@ -356,7 +364,8 @@ def _section_by_id(ident: str) -> str:
 
 def _type_of(prop: dict[str, Any]) -> str:
     if "$ref" in prop:
-        return prop["$ref"].rsplit("/", 1)[-1]
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        return f"[{name}](#{name.lower()})"
     if "anyOf" in prop:
         return " or ".join(_type_of(p) for p in prop["anyOf"])
     if "enum" in prop:
@@ -397,7 +406,7 @@ def schema_tables() -> str:
             if field not in required and "default" not in prop:
                 default = ""
             out.append(
-                f"| `{field}` | {_cell(_type_of(prop))} | {default} "
+                f"| `{field}` | {_type_of(prop).replace('|', '&#124;')} | {default} "
                 f"| {_cell(prop.get('description', ''))} |"
             )
         out.append("")
@@ -508,15 +517,15 @@ def scan_source(src: Path = SRC) -> tuple[list[Emission], list[str]]:
                     ):
                         pending.append(("rules", kw.value.value, module, node.lineno))
             if isinstance(node, ast.ClassDef) and not node.name.endswith(("Error", "Warning")):
-                for stmt in node.body:
-                    if (
-                        isinstance(stmt, ast.AnnAssign)
-                        and isinstance(stmt.target, ast.Name)
-                        and stmt.target.id == "code"
-                        and isinstance(stmt.value, ast.Constant)
-                        and isinstance(stmt.value.value, str)
-                    ):
-                        pending.append(("rules", stmt.value.value, module, stmt.lineno))
+                pending.extend(
+                    ("rules", stmt.value.value, module, stmt.lineno)
+                    for stmt in node.body
+                    if isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and stmt.target.id == "code"
+                    and isinstance(stmt.value, ast.Constant)
+                    and isinstance(stmt.value.value, str)
+                )
     emissions = list(direct)
     for kind, code, module, line in pending:
         emissions.append(Emission(code, indirect.get(kind, "warning"), module, line))
@@ -729,3 +738,92 @@ def _displayhook(buffer: io.StringIO) -> Any:
         buffer.write(repr(value) + "\n")
 
     return hook
+
+
+# ----------------------------------------------------------------------------------------------
+# Python API
+
+
+def _docstring_md(doc: str | None) -> str:
+    """A docstring as markdown: doctest runs become pycon blocks, Sphinx markup plain."""
+    import inspect
+
+    text = inspect.cleandoc(doc or "")
+    out: list[str] = []
+    in_code = False
+    literal = False
+    for line in text.splitlines():
+        if line.startswith(">>>") and not in_code:
+            out += ["```pycon"]
+            in_code = True
+        elif in_code and not line.strip():
+            out += ["```"]
+            in_code = False
+        if in_code:
+            out.append(line)
+            continue
+        if literal and line and not line.startswith(" "):
+            out.append("```")
+            literal = False
+        version = re.match(r"\.\. version(added|changed):: (\S+)", line.strip())
+        if version:
+            word = "New" if version.group(1) == "added" else "Changed"
+            out.append(f"*{word} in {version.group(2)}.*")
+            continue
+        if line.rstrip().endswith("::") and not literal:
+            out += [_md(line.rstrip()[:-1]), "", "```text"]
+            literal = True
+            continue
+        out.append(line[4:] if literal and line.startswith("    ") else _md(line))
+    if in_code:
+        out.append("```")
+    if literal:
+        out.append("```")
+    return "\n".join(out).strip() + "\n"
+
+
+def _signature(func: Any) -> str:
+    """The signature as written in the source (annotations unquoted)."""
+    import inspect
+
+    return re.sub(r"'([^']*)'", r"\1", str(inspect.signature(func)))
+
+
+def api_reference() -> str:
+    """The public API: ``parse``, the models' public methods and the exceptions."""
+    import govreport_parse as pkg
+
+    out: list[str] = []
+    func = pkg.parse
+    out += [
+        "## parse",
+        "",
+        f"```python\n{func.__name__}{_signature(func)}\n```",
+        "",
+        _docstring_md(func.__doc__),
+    ]
+    out += ["## Report", "", _docstring_md(pkg.Report.__doc__)]
+    for name, member in vars(pkg.Report).items():
+        if name.startswith("_") or not callable(member):
+            continue
+        sig = _signature(member).replace("(self, ", "(").replace("(self)", "()")
+        out += [f"### Report.{name}", "", f"```python\nreport.{name}{sig}\n```", ""]
+        out += [_docstring_md(member.__doc__)]
+    out += [
+        "The parts of a report (`Source`, `Metadata`, `Section`, `IndicatorValue`, "
+        "`UnmappedRow`, `Issue`) are pydantic models too; their fields are listed in the "
+        "[output schema](schema.md).",
+        "",
+        "## Exceptions",
+        "",
+        "Content problems never raise: they are [issues](issues.md). Exceptions are raised by "
+        "`parse(..., strict=True)` on the first error-severity issue, and by a malformed data "
+        "file of the package.",
+        "",
+    ]
+    for name in sorted(pkg.__all__):
+        obj = getattr(pkg, name)
+        if isinstance(obj, type) and issubclass(obj, Exception | Warning):
+            base = obj.__mro__[1].__name__
+            out += [f"### {name}({base})", "", _docstring_md(obj.__doc__)]
+    return "\n".join(out)

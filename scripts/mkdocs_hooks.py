@@ -31,7 +31,7 @@ def on_files(files: Files, config: Any, **kwargs: Any) -> Files:
         if files.get_file_from_path(src_uri) is None:
             content = (
                 f"# {title}\n\n"
-                f"!!! note \"This page is being written\"\n\n"
+                f'!!! note "This page is being written"\n\n'
                 f"    {what} Until it is here, see the [quickstart](quickstart.md) and the "
                 f"[command line reference](cli.md).\n"
             )
