@@ -29,24 +29,24 @@ demo: $(VENV)/.installed
 
 ## test: lint, type-check, build the docs and run the whole test suite
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests scripts $(wildcard benchmarks)
 	$(BIN)/mypy
-	$(COG) --check $(COG_FILES) || { echo "generated docs are stale: run 'make docs-gen'"; exit 1; }
-	$(BIN)/mkdocs build --strict --quiet
+	$(COG) --check --verbosity=1 $(COG_FILES) || { echo "generated docs are stale: run 'make docs-gen'"; exit 1; }
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 	$(BIN)/pytest -q
 
 ## docs: build the documentation site into site/ (strict: any warning fails)
 docs: $(VENV)/.installed-test
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 ## docs-gen: rewrite the generated parts of the docs from the current code
 docs-gen: $(VENV)/.installed-test
-	$(COG) -r $(COG_FILES)
+	$(COG) -r --verbosity=1 $(COG_FILES)
 
 ## docs-serve: preview the documentation at http://127.0.0.1:8000
 docs-serve: $(VENV)/.installed-test
-	$(BIN)/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 ## evaluate: accuracy and speed on the shared corpus, written for docs/evaluation.md
 evaluate: $(VENV)/.installed
