@@ -418,6 +418,11 @@ def schema_json() -> str:
     return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
 
 
+def schema_block() -> str:
+    """The JSON Schema as a fenced block (fences cannot be written inside the cog comment)."""
+    return "```json\n" + schema_json() + "```\n"
+
+
 # ----------------------------------------------------------------------------------------------
 # Issue codes: found by reading the source, never listed by hand
 
