@@ -18,6 +18,7 @@ Examples (the quickstart, the README) run in a scratch folder holding a copy of
 from __future__ import annotations
 
 import ast
+import atexit
 import contextlib
 import io
 import json
@@ -648,6 +649,7 @@ class Session:
         self.dir = Path(tempfile.mkdtemp(prefix="govreport-docs-"))
         shutil.copytree(EXAMPLES, self.dir / "docs" / "examples")
         self.globals: dict[str, Any] = {"__name__": "__main__"}
+        atexit.register(self.close)
 
     # -- shell --------------------------------------------------------------------------------
 
