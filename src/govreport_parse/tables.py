@@ -46,6 +46,8 @@ _SHORT_NOTE = re.compile(r"\([^()]{0,20}\)")
 _NUMBER_TAIL = "0123456789."
 #: Readings of glued digits tried at most (the count of ways to cut them into the columns).
 _MAX_SPLITS = 50_000
+#: A 表四 data row without label prints at least this many of its 15 cells (blanks included).
+_MIN_T4_CELLS = 8
 _ONLY_DIGITS = re.compile(r"^\d{2,40}$")
 _SEQUENCE = re.compile(r"^\d{1,3}$")
 _CAPTION = re.compile(r"第二十条(?:第)?\(([一二三四五六七八九十]{1,2})\)项?")
@@ -294,7 +296,8 @@ class _Assembler:
         if not self.active or not any(parse_value(v.text).status == "number" for v in values):
             return
         if not label_cells and self.context == "t4" and "t4" in self.tables:
-            self.rows.append(RawRow("t4", None, [], values, line))
+            if len(values) >= _MIN_T4_CELLS:
+                self.rows.append(RawRow("t4", None, [], values, line))
             return
         if not label_cells and self.context == "t4":
             return
@@ -605,8 +608,13 @@ def extract(doc: Document) -> None:
         asm.feed(line)
     asm.close()
     doc.rows = asm.rows
-    placed = [r for r in asm.rows if r.row_def is not None or r.table == "t4"]
-    if fmt == "unknown" and placed:
+    placed = [
+        r
+        for r in asm.rows
+        if (r.row_def is not None or r.table == "t4")
+        and any(parse_value(c.text).status == "number" for c in r.values)
+    ]
+    if fmt == "unknown" and len(placed) >= 2:
         tables = {r.table for r in placed}
         if tables == {"legacy"}:
             fmt = "legacy2014"
