@@ -90,6 +90,7 @@ class _Vocab:
     title_not: tuple[regex.Pattern[str], ...]
     title_max: int
     title_strip: tuple[regex.Pattern[str], ...]
+    title_separators: regex.Pattern[str]
     agency_split: regex.Pattern[str]
     agency_split_noyear: regex.Pattern[str]
     agency_restore: tuple[tuple[regex.Pattern[str], str], ...]
@@ -144,6 +145,7 @@ def _vocab() -> _Vocab:
         title_not=_compile_all(title["not"]),
         title_max=int(title["max_length"]),
         title_strip=_compile_all(title["strip"]),
+        title_separators=regex.compile(title["separators"]),
         agency_split=regex.compile(agency["title_split"]),
         agency_split_noyear=regex.compile(agency["title_split_noyear"]),
         agency_restore=tuple((regex.compile(p), r) for p, r in agency["restore"]),
@@ -294,6 +296,7 @@ def _strip_bullet(word: str, bullets: str) -> str:
 
 def _scan_cell(cell: str, number: int, v: _Vocab) -> list[_Tok]:
     """Split one cell into label, value and stop tokens."""
+    cell = cell.replace("**", " ").replace("__", " ")
     words = [w for w in (_strip_bullet(w, v.bullets) for w in cell.split()) if w]
     out: list[_Tok] = []
     values: list[str] = []
@@ -314,6 +317,9 @@ def _scan_cell(cell: str, number: int, v: _Vocab) -> list[_Tok]:
                 left = acc + key(word[: colon.start()])
                 if left in v.labels:
                     best = (j, colon.start(), left, False)
+                elif j == i and values and (glued := _glued_label(values[-1], left, v)):
+                    values[-1] = values[-1][: -glued[0]]
+                    best = (j, colon.start(), glued[1], False)
                 elif left in v.furniture or (j == i and _CJK_WORD.match(left)):
                     best = (j, colon.start(), left, True)
                 break
@@ -344,6 +350,15 @@ def _scan_cell(cell: str, number: int, v: _Vocab) -> list[_Tok]:
         i = last + 1
     flush()
     return out
+
+
+def _glued_label(previous: str, left: str, v: _Vocab) -> tuple[int, str] | None:
+    """A label whose first characters ended the previous word (``…/2026分 类：``)."""
+    for size in range(1, min(4, len(previous)) + 1):
+        candidate = key(previous[-size:]) + left
+        if candidate in v.labels and not previous[-size:].isascii():
+            return size, candidate
+    return None
 
 
 def _next_line_value(text: str, hit: LabelHit) -> bool:
@@ -527,14 +542,28 @@ def _make_title(text: str, line: int) -> _Title | None:
 def _title_candidates(zone: Sequence[_PageLine], label_lines: set[int]) -> list[_Title]:
     v = _vocab()
     texts: list[tuple[int, str]] = []
+    previous = ""
     for pl in zone:
         if pl.blank:
             continue
         if len(pl.cells) != 1 or pl.number in label_lines:
             texts.append((pl.number, ""))
+            previous = ""
             continue
         text = _strip_title(pl.cells[0], v)
-        texts.append((pl.number, "" if _is_chrome(text) else text))
+        wrapped = (
+            len(previous) >= 25
+            and previous[-1] not in _SENTENCE_END
+            and any(mark in previous for mark in ",，、")
+            and not _is_chrome(previous)
+        )
+        previous = _SPACES.sub("", text)
+        if wrapped or _is_chrome(text):
+            text = ""
+        elif not _title_shaped(text, v):
+            parts = [_strip_title(p, v) for p in v.title_separators.split(text)]
+            text = next((p for p in parts if len(parts) > 1 and _title_shaped(p, v)), text)
+        texts.append((pl.number, text))
     found: list[_Title] = []
     for idx, (number, text) in enumerate(texts):
         if not text:
@@ -569,7 +598,7 @@ def _meta_title(doc: Document) -> str | None:
         return _strip_title(article, v)
     if page.html_title:
         site = compact(page.meta_tags.get("SiteName", ""))
-        parts = [compact(p) for p in re.split(r"\s*(?:_|｜|\||--|——|\s-\s)\s*", page.html_title)]
+        parts = [compact(p) for p in v.title_separators.split(page.html_title)]
         parts = [p for p in parts if p and p != site]
         for part in parts:
             if _title_shaped(part, v):
