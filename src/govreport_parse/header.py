@@ -67,6 +67,7 @@ _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]")
 _NOT_ASCII_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _SPACES = re.compile(r"\s+")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]{2,6}$")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = "。;；!！?？:："
 _PIPES = re.compile("[|｜]")
 
@@ -297,7 +298,12 @@ def _strip_bullet(word: str, bullets: str) -> str:
 def _scan_cell(cell: str, number: int, v: _Vocab) -> list[_Tok]:
     """Split one cell into label, value and stop tokens."""
     cell = cell.replace("**", " ").replace("__", " ")
-    words = [w for w in (_strip_bullet(w, v.bullets) for w in cell.split()) if w]
+    words = [
+        part
+        for w in cell.split()
+        for part in _split_glued(_strip_bullet(w, v.bullets), v)
+        if part
+    ]
     out: list[_Tok] = []
     values: list[str] = []
 
@@ -350,6 +356,31 @@ def _scan_cell(cell: str, number: int, v: _Vocab) -> list[_Tok]:
         i = last + 1
     flush()
     return out
+
+
+def _split_glued(word: str, v: _Vocab) -> list[str]:
+    """Split a word where a label follows a value without a space (``政务�发文机构：…``).
+
+    Only where the character before the label is not Chinese, so that ``信息来源：`` or
+    ``单位名称：`` stay whole.
+    """
+    parts: list[str] = []
+    start = 0
+    for colon in _COLON.finditer(word):
+        end = colon.start()
+        if end - start < 3:
+            continue
+        for size in range(min(end - start - 1, 2 * v.max_label), 1, -1):
+            cut = end - size
+            before = word[cut - 1]
+            if _CJK_CHAR.match(before) or key(word[cut:end]) not in v.labels:
+                continue
+            if _CJK_CHAR.match(word[cut]):
+                parts.append(word[start:cut])
+                start = cut
+            break
+    parts.append(word[start:])
+    return parts
 
 
 def _glued_label(previous: str, left: str, v: _Vocab) -> tuple[int, str] | None:
