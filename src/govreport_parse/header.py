@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -62,6 +62,8 @@ _DATE_FIELDS = frozenset(["written_date", "published_date"])
 _MAX_LABEL_WORDS = 8
 #: Longest value (characters) taken from the line after a label that stands alone.
 _MAX_NEXT_LINE_VALUE = 80
+#: Characters of a line looked at by this stage (header lines are short; the rest is prose).
+_MAX_HEADER_LINE = 2000
 _COLON = re.compile("[:：]")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]")
 _NOT_ASCII_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
@@ -233,24 +235,37 @@ class _PageLine:
         return " ".join(self.cells)
 
 
-def _page_lines(doc: Document) -> list[_PageLine]:
-    """The page's lines as non-empty cell texts (raw text lines for text input)."""
+def _page_lines(doc: Document) -> tuple[list[_PageLine], list[_PageLine]]:
+    """The first ``REPORT_SEARCH_LINES`` and the last lines of the page as non-empty cells.
+
+    Text input is read from its raw lines (the tokenizer's cells lose the spacing of labels);
+    HTML from the tokenizer's cells.
+    """
     page = doc.page
-    if page is None:
-        return []
-    out: list[_PageLine] = []
+    if page is None or not page.lines:
+        return [], []
+    total = len(page.lines)
+    tail_from = max(REPORT_SEARCH_LINES, total - 4 * SIGNATURE_SEARCH_LINES)
     if page.kind == "text" and doc.text:
-        raw_lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        for number, raw in enumerate(raw_lines[: len(page.lines)], 1):
-            raw = raw[:2000]
-            parts = _PIPES.split(raw) if ("|" in raw or "｜" in raw) else [raw]
-            cells = [p.strip() for p in parts if p.strip()]
-            out.append(_PageLine(number, cells, not cells))
-        return out
-    for line in page.lines:
+        raw_lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:total]
+        numbered = list(enumerate(raw_lines, 1))
+        return (
+            [_text_line(n, raw) for n, raw in numbered[:REPORT_SEARCH_LINES]],
+            [_text_line(n, raw) for n, raw in numbered[tail_from:]],
+        )
+    out: list[_PageLine] = []
+    for line in page.lines[:REPORT_SEARCH_LINES] + page.lines[tail_from:]:
         cells = [c.text.strip() for c in line.cells if c.text.strip()]
         out.append(_PageLine(line.number, cells, not cells or line.kind is LineKind.EMPTY))
-    return out
+    head = min(REPORT_SEARCH_LINES, total)
+    return out[:head], out[head:]
+
+
+def _text_line(number: int, raw: str) -> _PageLine:
+    raw = raw[:_MAX_HEADER_LINE]
+    parts = _PIPES.split(raw) if ("|" in raw or "｜" in raw) else [raw]
+    cells = [p.strip() for p in parts if p.strip()]
+    return _PageLine(number, cells, not cells)
 
 
 # --------------------------------------------------------------------------------------------
@@ -299,10 +314,7 @@ def _scan_cell(cell: str, number: int, v: _Vocab) -> list[_Tok]:
     """Split one cell into label, value and stop tokens."""
     cell = cell.replace("**", " ").replace("__", " ")
     words = [
-        part
-        for w in cell.split()
-        for part in _split_glued(_strip_bullet(w, v.bullets), v)
-        if part
+        part for w in cell.split() for part in _split_glued(_strip_bullet(w, v.bullets), v) if part
     ]
     out: list[_Tok] = []
     values: list[str] = []
@@ -342,7 +354,7 @@ def _scan_cell(cell: str, number: int, v: _Vocab) -> list[_Tok]:
             continue
         last, colon_at, label_key, stop = best
         flush()
-        label_words = words[i:last] + [words[last][:colon_at] if colon_at >= 0 else words[last]]
+        label_words = [*words[i:last], words[last][:colon_at] if colon_at >= 0 else words[last]]
         if stop:
             out.append(_Tok("stop"))
         else:
@@ -407,7 +419,8 @@ def read_labels(lines: Sequence[tuple[int, Sequence[str]]]) -> list[LabelHit]:
     >>> hits = read_labels([(1, ["成文日期", "发布日期", "2022-04-06"])])
     >>> [(h.raw, h.value) for h in hits]
     [('成文日期', None), ('发布日期', '2022-04-06')]
-    >>> hits = read_labels([(1, ["• 信息索引号:"]), (2, []), (3, ["  11330700099033995K/2023-00013"])])
+    >>> lines = [(1, ["• 信息索引号:"]), (2, []), (3, ["  11330700099033995K/2023-00013"])]
+    >>> hits = read_labels(lines)
     >>> [(h.raw, h.value) for h in hits]
     [('信息索引号', '11330700099033995K/2023-00013')]
     """
@@ -431,7 +444,11 @@ def read_labels(lines: Sequence[tuple[int, Sequence[str]]]) -> list[LabelHit]:
         if not toks:
             continue
         if pending is not None:
-            if len(toks) == 2 and toks[0].kind == "value" and _next_line_value(toks[0].text, pending):
+            if (
+                len(toks) == 2
+                and toks[0].kind == "value"
+                and _next_line_value(toks[0].text, pending)
+            ):
                 pending.value = toks[0].text.strip()
                 pending = None
                 continue
@@ -740,9 +757,13 @@ def _bare_date_line(zone: Sequence[_PageLine]) -> date | None:
         if len(dates) != 1 or dates[0].start != 0 or dates[0].clock:
             continue
         rest = text[dates[0].end :].strip()
-        if not rest or (len(rest) <= 30 and not _COLON.search(rest) and not _is_chrome(rest)):
-            if not rest or rest.endswith(_vocab().org_suffixes):
-                return dates[0].value
+        if not rest or (
+            len(rest) <= 30
+            and not _COLON.search(rest)
+            and not _is_chrome(rest)
+            and rest.endswith(_vocab().org_suffixes)
+        ):
+            return dates[0].value
     return None
 
 
@@ -761,7 +782,7 @@ def _zone(lines: Sequence[_PageLine]) -> list[_PageLine]:
 
 def extract(doc: Document) -> None:
     """Fill ``doc.header``: metadata fields, title, agency and year."""
-    lines = _page_lines(doc)
+    lines, tail = _page_lines(doc)
     if not lines:
         return
     v = _vocab()
@@ -800,11 +821,11 @@ def extract(doc: Document) -> None:
     head.year = next((y for t in identities if (y := _year_ok(t.year, v)) is not None), None)
 
     if head.agency is None or head.year is None:
-        flow = _flow(lines[:REPORT_SEARCH_LINES])
+        flow = _flow(lines)
         if head.agency is None:
             head.agency = (
                 _preface_agency(flow, v, budget)
-                or _signature_agency(lines, v)
+                or _signature_agency(lines + tail, v)
                 or head.publisher
                 or _subject_agency(flow, v, budget)
             )

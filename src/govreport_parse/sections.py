@@ -45,6 +45,10 @@ _MARKUP = re.compile(r"^[#*\s]+|[#*\s]+$|\*\*")
 _PIPES = re.compile("[|｜]")
 #: A table row flattened without separators ends in its value: ``查阅点接待人数次41``.
 _GLUED_VALUE = re.compile(r"[\u3400-\u9fff)）]\d+(?:\.\d+)?$")
+#: A cheap first look at a line: does it open like a numbered heading?
+_QUICK_HEAD = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})\s*[、.．]|[\u3220-\u3229]"
+)
 #: Largest gap between two consecutive top-level numbers (a report may skip lost sections).
 _MAX_GAP = 3
 #: Lines after a heading candidate looked at for the number or unit of a table row.
@@ -131,10 +135,8 @@ def _head(text: str, raw: str) -> tuple[Style, int, str, str] | None:
         return "circled", value, "一二三四五六七八九十"[value - 1], fold(m["rest"])
     m = _CN_HEAD.match(text)
     if m is not None:
-        value = cn_numeral(m["num"])
-        if value:
-            return "cn", value, m["num"], m["rest"]
-        return None
+        cn_value = cn_numeral(m["num"])
+        return ("cn", cn_value, m["num"], m["rest"]) if cn_value else None
     m = _ARABIC_HEAD.match(text)
     if m is not None:
         return "arabic", int(m["num"]), m["num"], m["rest"]
@@ -149,22 +151,29 @@ def _segments(doc: Document, lines: list[Line]) -> list[_Segment]:
     for idx, line in enumerate(lines):
         if line.kind is LineKind.EMPTY or not line.cells:
             continue
-        raw = line.cells[0].text if len(line.cells) == 1 else line.text
+        shown = line.text.strip()
+        if not shown:
+            continue
+        raw = line.cells[0].text if len(line.cells) == 1 else shown
         if raw_lines is not None and line.number <= len(raw_lines):
             raw = raw_lines[line.number - 1]
-        text = _MARKUP.sub("", fold(line.text))
-        if not text:
-            continue
         plain = line.kind is not LineKind.TEXT or len(line.cells) != 1 or bool(_PIPES.search(raw))
-        head = None if plain else _head(text, _MARKUP.sub("", raw.strip()))
+        raw = _MARKUP.sub("", raw.strip())
+        starts = _QUICK_HEAD.match(raw) is not None
+        inline = "、" in raw and _INLINE.search(raw) is not None
+        if plain or not (starts or inline):
+            out.append(_Segment(line.number, idx, shown))
+            continue
+        text = _MARKUP.sub("", fold(shown))
+        head = _head(text, raw) if starts else None
         if head is not None:
             style, value, number, rest = head
             title, after = split_heading(rest)
             if title:
-                out.append(_Segment(line.number, idx, text, style, value, number, title, after))
+                out.append(_Segment(line.number, idx, shown, style, value, number, title, after))
                 continue
-        if plain or "、" not in text:
-            out.append(_Segment(line.number, idx, text))
+        if not inline:
+            out.append(_Segment(line.number, idx, shown))
             continue
         found = [
             m
@@ -172,16 +181,18 @@ def _segments(doc: Document, lines: list[Line]) -> list[_Segment]:
             if cn_numeral(m["num"]) and heading_kind(split_heading(text[m.end() :])[0])
         ]
         if not found:
-            out.append(_Segment(line.number, idx, text))
+            out.append(_Segment(line.number, idx, shown))
             continue
         if found[0].start() > 0:
             out.append(_Segment(line.number, idx, text[: found[0].start()].strip()))
-        for m, after in zip(found, [*found[1:], None], strict=True):
-            piece = text[m.end() : after.start() if after is not None else len(text)]
-            title, rest = split_heading(piece)
-            value = cn_numeral(m["num"]) or 0
-            whole = text[m.start() : after.start() if after is not None else len(text)].strip()
-            out.append(_Segment(line.number, idx, whole, "cn", value, m["num"], title, rest, True))
+        ends = [m.start() for m in found[1:]] + [len(text)]
+        for m, end in zip(found, ends, strict=True):
+            title, rest = split_heading(text[m.end() : end])
+            numeral = cn_numeral(m["num"]) or 0
+            whole = text[m.start() : end].strip()
+            out.append(
+                _Segment(line.number, idx, whole, "cn", numeral, m["num"], title, rest, True)
+            )
     return out
 
 
