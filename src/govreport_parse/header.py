@@ -69,6 +69,8 @@ _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]")
 _NOT_ASCII_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _SPACES = re.compile(r"\s+")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]{2,6}$")
+#: A page button printed in brackets (``【打印内容】``, ``[关闭]``).
+_BRACKETED = re.compile(r"^[【\[][^】\]]*[】\]]?$")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = "。;；!！?？:："
 _PIPES = re.compile("[|｜]")
@@ -314,7 +316,11 @@ def _scan_cell(cell: str, number: int, v: _Vocab) -> list[_Tok]:
     """Split one cell into label, value and stop tokens."""
     cell = cell.replace("**", " ").replace("__", " ")
     words = [
-        part for w in cell.split() for part in _split_glued(_strip_bullet(w, v.bullets), v) if part
+        part
+        for w in cell.split()
+        if not _BRACKETED.match(w)
+        for part in _split_glued(_strip_bullet(w, v.bullets), v)
+        if part
     ]
     out: list[_Tok] = []
     values: list[str] = []
