@@ -38,7 +38,6 @@ _CN_HEAD = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[�
 _CIRCLED_HEAD = re.compile(r"^\s*(?P<num>[\u3220-\u3229])\s*[、.．]?\s*(?P<rest>\S.*)$")
 _ARABIC_HEAD = re.compile(r"^\s*(?P<num>\d{1,2})\s*[、．]\s*(?P<rest>\D.*)$")
 _INLINE = re.compile(r"(?<=[。;；])\s*(?P<num>[一二三四五六七八九十]{1,3})\s*、\s*(?=\S)")
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _SPACES = re.compile(r"\s+")
 #: Markdown emphasis and heading marks of HTML-to-text renderings (``**一、总体情况**``).
 _MARKUP = re.compile(r"^[#*\s]+|[#*\s]+$|\*\*")
@@ -103,7 +102,7 @@ def split_heading(rest: str) -> tuple[str, str]:
     v = _vocab()
     rest = rest.strip()
     for m in v.title_end.finditer(rest):
-        title = _CJK_SPACE.sub("", rest[: m.start()]).strip()
+        title = _despace(rest[: m.start()])
         after = rest[m.end() :].strip()
         bare = _SPACES.sub("", title)
         if len(bare) > v.max_title:
@@ -112,7 +111,13 @@ def split_heading(rest: str) -> tuple[str, str]:
             continue
         if m.group().strip() or len(after) >= _MIN_INLINE_TEXT:
             return title, after
-    return _CJK_SPACE.sub("", rest).strip(), ""
+    return _despace(rest), ""
+
+
+def _despace(title: str) -> str:
+    """Remove letter spacing (``概 述``), keep spaces between words (``强化领导 健全机制``)."""
+    words = title.split()
+    return "".join(words) if all(len(w) == 1 for w in words) else " ".join(words)
 
 
 @dataclass(slots=True)
@@ -213,7 +218,7 @@ def _table_row(lines: list[Line], index: int) -> bool:
         cell = line.text.strip(" |").strip()
         if _is_value(cell) or is_unit(cell):
             return True
-        if _GLUED_VALUE.search(cell):
+        if _GLUED_VALUE.search(cell) and not _QUICK_HEAD.match(cell):
             return True
         seen += 1
         if seen >= _TABLE_LOOKAHEAD:
