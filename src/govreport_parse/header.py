@@ -64,6 +64,10 @@ _MAX_LABEL_WORDS = 8
 _MAX_NEXT_LINE_VALUE = 80
 #: Characters of a line looked at by this stage (header lines are short; the rest is prose).
 _MAX_HEADER_LINE = 2000
+#: Characters of a cell read into the text searched for the report's naming.
+_MAX_FLOW_CELL = 1000
+#: Longest word searched for glued labels (header words are short; longer ones are prose).
+_MAX_GLUED_WORD = 200
 _COLON = re.compile("[:：]")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]")
 _NOT_ASCII_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
@@ -382,6 +386,8 @@ def _split_glued(word: str, v: _Vocab) -> list[str]:
     Only where the character before the label is not Chinese, so that ``信息来源：`` or
     ``单位名称：`` stay whole.
     """
+    if len(word) > _MAX_GLUED_WORD:
+        return [word]
     parts: list[str] = []
     start = 0
     for colon in _COLON.finditer(word):
@@ -604,6 +610,10 @@ def _title_candidates(zone: Sequence[_PageLine], label_lines: set[int]) -> list[
             texts.append((pl.number, ""))
             previous = ""
             continue
+        if len(pl.cells[0]) > 4 * v.title_max:  # prose: not worth folding
+            texts.append((pl.number, ""))
+            previous = _SPACES.sub("", pl.cells[0])
+            continue
         text = _strip_title(pl.cells[0], v)
         wrapped = (
             len(previous) >= 25
@@ -680,7 +690,7 @@ def _flow(lines: Sequence[_PageLine]) -> str:
     for pl in lines:
         if pl.blank:
             continue
-        text = "|".join(_bare(c) for c in pl.cells)
+        text = "|".join(_bare(c[:_MAX_FLOW_CELL]) for c in pl.cells)
         if not text:
             continue
         if parts and (len(previous) < 25 or previous[-1] in _SENTENCE_END):
