@@ -49,10 +49,11 @@ class DateMatch:
     """The calendar date."""
 
     start: int
-    """Offset of the first character of the date in the searched string."""
+    """Offset of the first character of the date in the NFKC form of the searched string
+    (the string itself when it is already folded, as the stages pass it)."""
 
     end: int
-    """Offset just after the date (after ``日`` if printed)."""
+    """Offset just after the date (after ``日`` if printed), in the same string."""
 
     clock: bool
     """True when a weekday follows: a banner clock, not a date of the document."""
