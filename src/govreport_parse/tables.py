@@ -161,6 +161,8 @@ def split_glued_digits(digits: str, width: int, rule: str | None = None) -> list
     >>> split_glued_digits("1015", 3) is None
     True
     """
+    if not digits.isdigit():
+        return [digits] if width == 1 else None
     if len(digits) == width:
         return list(digits)
     if len(digits) < width or rule is None or math.comb(len(digits) - 1, width - 1) > _MAX_SPLITS:
