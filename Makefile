@@ -4,7 +4,12 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck docs bench fuzz score clean
+.PHONY: demo test lint typecheck docs docs-gen docs-serve evaluate bench fuzz score clean
+
+# Pages with generated blocks (cog): the CLI reference, the taxonomy, the schema, the issue
+# codes, the architecture tables and the executed examples.
+COG_FILES = README.md $(wildcard docs/*.md docs/zh/*.md docs/cookbook/*.md)
+COG       = $(BIN)/cog -I scripts
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +32,26 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
 	$(BIN)/ruff format --check src tests scripts $(wildcard benchmarks)
 	$(BIN)/mypy
+	$(COG) --check --verbosity=1 $(COG_FILES) || { echo "generated docs are stale: run 'make docs-gen'"; exit 1; }
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 	$(BIN)/pytest -q
+
+## docs: build the documentation site into site/ (strict: any warning fails)
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## docs-gen: rewrite the generated parts of the docs from the current code
+docs-gen: $(VENV)/.installed-test
+	$(COG) -r --verbosity=1 $(COG_FILES)
+
+## docs-serve: preview the documentation at http://127.0.0.1:8000
+docs-serve: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+## evaluate: accuracy and speed on the shared corpus, written for docs/evaluation.md
+evaluate: $(VENV)/.installed
+	$(BIN)/python scripts/evaluate.py $(SHARED)/corpus/gold $(SHARED)/corpus/real/gold \
+	  $(SHARED)/corpus/generated/gold --out docs/_snippets/evaluation.md
 
 ## score: accuracy on the shared corpus (needs ../shared)
 score: $(VENV)/.installed

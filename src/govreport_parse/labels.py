@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .settings import MIN_PREFIX_LABEL
 from .state import Document, RawRow
@@ -49,6 +49,7 @@ def strip_enumerator(text_key: str) -> str:
     return _ENUM.sub("", text_key, count=1)
 
 
+@lru_cache(maxsize=1 << 16)
 def core(text_key: str) -> str:
     """The core of a normalised label: enumerators and parenthetical notes removed.
 
@@ -89,6 +90,7 @@ class Match:
 
 
 _NO_MATCH = Match(how="none")
+_MEMO_SIZE = 1 << 16
 
 
 class Resolver:
@@ -100,6 +102,7 @@ class Resolver:
         self.core: dict[str, list[RowDef]] = {}
         for variant, row in data.exact:
             self.exact.setdefault(key(variant), []).append(row)
+        self._memo: dict[tuple[object, ...], Match] = {}
         self._aliases: dict[RowDef, list[str]] = {}
         for rows in data.labels.values():
             for variant, row in rows:
@@ -151,7 +154,29 @@ class Resolver:
         loose: bool = True,
         context: str | None = None,
     ) -> Match:
-        """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`)."""
+        """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`).
+
+        Results are remembered (a bounded memo): the same labels come back on every page.
+        """
+        memo_key = (label_key, tables, section, group, fmt, loose, context)
+        found = self._memo.get(memo_key)
+        if found is None:
+            found = self._lookup(label_key, tables, section, group, fmt, loose, context)
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = found
+        return found
+
+    def _lookup(
+        self,
+        label_key: str,
+        tables: frozenset[str],
+        section: str | None,
+        group: str | None,
+        fmt: str,
+        loose: bool,
+        context: str | None,
+    ) -> Match:
         if not label_key:
             return _NO_MATCH
         rows = self.exact.get(label_key)
@@ -310,7 +335,9 @@ def assign(doc: Document) -> None:
     fmt = doc.format
     grid = _TextGrid([r for r in doc.rows if r.table == "t3"], len(data.t3_columns))
     for row in doc.rows:
-        if row.table == "legacy":
+        if row.unreadable:
+            row.columns = None
+        elif row.table == "legacy":
             _legacy_columns(row)
         elif row.table == "t2":
             _t2_columns(row, data, fmt)
@@ -344,6 +371,17 @@ class _TextGrid:
             self.seen.setdefault(key_offset, set()).update(offsets)
             if len(offsets) == width and len(row.values) == width:
                 self.full.setdefault(key_offset, offsets)
+        # Converters that handle colspans (lynx) put every row's columns at the same places.
+        references = list(self.full.values())
+        self.common: list[int] | None = (
+            references[0]
+            if references
+            and all(
+                all(abs(a - b) <= 1 for a, b in zip(ref, references[0], strict=True))
+                for ref in references
+            )
+            else None
+        )
 
     def place(self, row: RawRow) -> list[int] | None:
         """Column indexes of the row's values, or ``None`` when the layout does not tell."""
@@ -351,7 +389,7 @@ class _TextGrid:
         offsets = [c.offset for c in row.values]
         if key_offset < 0 or any(o < 0 for o in offsets):
             return None
-        reference = self.full.get(key_offset)
+        reference = self.full.get(key_offset) or self.common
         if reference:
             return _nearest(offsets, reference)
         seen = sorted(self.seen.get(key_offset, ()))

@@ -114,9 +114,9 @@ class UnmappedRow(BaseModel):
 
     model_config = _CONFIG
 
-    label: str
-    cells: list[str]
-    line: int | None = None
+    label: str = Field(description="The row label as found.")
+    cells: list[str] = Field(description="The row's value cells as found, blanks included.")
+    line: int | None = Field(None, description="Line of the row.")
 
 
 class Issue(BaseModel):
@@ -125,8 +125,8 @@ class Issue(BaseModel):
     model_config = _CONFIG
 
     code: str = Field(description="Stable machine-readable code, e.g. sum_mismatch.")
-    severity: Severity = Field("warning")
-    message: str = Field("")
+    severity: Severity = Field("warning", description="info, warning or error.")
+    message: str = Field("", description="What was found, for a person to read.")
     indicator: str | None = Field(None, description="Taxonomy id concerned, if any.")
     column: str | None = Field(None, description="Dimension member concerned, if any.")
     line: int | None = Field(None, description="Line concerned, if any.")
@@ -138,22 +138,40 @@ class Report(BaseModel):
 
     model_config = _CONFIG
 
-    schema_version: str = SCHEMA_VERSION
-    source: Source = Field(default_factory=Source)
-    title: str | None = None
-    agency: str | None = None
-    year: int | None = None
-    format: Format = "unknown"
-    metadata: Metadata = Field(default_factory=Metadata)
-    sections: list[Section] = Field(default_factory=list)
-    indicators: list[IndicatorValue] = Field(default_factory=list)
-    unmapped: list[UnmappedRow] = Field(default_factory=list)
-    issues: list[Issue] = Field(default_factory=list)
+    schema_version: str = Field(SCHEMA_VERSION, description="Version of the output contract.")
+    source: Source = Field(default_factory=Source, description="Where the input came from.")
+    title: str | None = Field(None, description="The report's title as the page prints it.")
+    agency: str | None = Field(None, description="The body whose report this is.")
+    year: int | None = Field(None, description="The year the report covers.")
+    format: Format = Field(
+        "unknown", description="Table format, detected from the tables, not from the year."
+    )
+    metadata: Metadata = Field(default_factory=Metadata, description="The page header.")
+    sections: list[Section] = Field(
+        default_factory=list, description="Numbered narrative sections, in page order."
+    )
+    indicators: list[IndicatorValue] = Field(
+        default_factory=list, description="Every table cell that maps onto the taxonomy."
+    )
+    unmapped: list[UnmappedRow] = Field(
+        default_factory=list, description="Table rows with values whose label matched nothing."
+    )
+    issues: list[Issue] = Field(default_factory=list, description="What was odd about the page.")
 
     def get(self, id: str, column: str | None = None) -> IndicatorValue | None:  # noqa: A002
         """The :class:`IndicatorValue` for ``(id, column)``, or ``None`` when not printed.
 
-        For an indicator with columns (a dimension), ``column=None`` means ``"total"``.
+        For an indicator with columns (a dimension), ``column=None`` means ``"total"``. The
+        result keeps the cell's text and line, so every number can be traced to the page:
+
+        >>> from govreport_parse import parse
+        >>> page = "统计指标 | 单位 | 统计数\\n三、依申请公开情况 | |\\n（一）收到申请数 | 件 | 12"
+        >>> r = parse(page)
+        >>> cell = r.get("requests.received")
+        >>> cell.column, cell.value, cell.unit, cell.raw_label, cell.line
+        ('total', 12, '件', '（一）收到申请数', 3)
+        >>> r.get("requests.closed.total") is None
+        True
         """
         fallback = None
         for item in self.indicators:
@@ -167,6 +185,9 @@ class Report(BaseModel):
 
     def value(self, id: str, column: str | None = None) -> int | Decimal | None:  # noqa: A002
         """The number printed for ``(id, column)``, or ``None`` (blank, n/a, absent).
+
+        Counts are ``int``, amounts ``Decimal``; a blank or not-applicable cell is ``None``,
+        never 0 (:meth:`get` tells them apart by ``status``).
 
         >>> from govreport_parse import parse
         >>> page = "统计指标 | 单位 | 统计数\\n三、依申请公开情况 | |\\n（一）收到申请数 | 件 | 12"
@@ -209,10 +230,25 @@ class Report(BaseModel):
 
         Keys: ``report_id`` (the sha256), ``path``, ``url``, ``agency``, ``year``, ``format``,
         ``indicator``, ``column``, ``value``, ``status``, ``unit``, ``raw_label``,
-        ``raw_value``, ``line``.
+        ``raw_value``, ``line``. Values are JSON numbers (``int`` or ``float``), ready for
+        pandas, CSV or SQL.
+
+        >>> from govreport_parse import parse
+        >>> page = "第二十条第（五）项 | | |\\n信息内容 | 本年处理决定数量\\n行政许可 | 3970"
+        >>> rows = parse(page).to_records()
+        >>> len(rows)
+        1
+        >>> {k: rows[0][k] for k in ("format", "indicator", "column", "value", "status")}
+        {'format': 'fmt2021', 'indicator': 'proactive.licensing.decisions', 'column': None, \
+'value': 3970, 'status': 'number'}
         """
         return list(self.iter_records())
 
     def errors(self) -> list[Issue]:
-        """The issues of severity ``error``."""
+        """The issues of severity ``error``.
+
+        >>> from govreport_parse import parse
+        >>> [issue.code for issue in parse(b"").errors()]
+        ['empty_input']
+        """
         return [i for i in self.issues if i.severity == "error"]

@@ -46,6 +46,14 @@ REGEX_TIMEOUT: Final = 0.5
 #: Lines from the top of the page searched for the metadata header and the title.
 HEADER_SEARCH_LINES: Final = 80
 
+#: Lines from the top of the page searched for the text's own naming of the report (its body
+#: and year) when the title does not give them: the preface, the statistics period, the table
+#: title. PDF text wraps a preface over many short lines.
+REPORT_SEARCH_LINES: Final = 250
+
+#: Non-blank lines at the end of the page searched for a signature block (issuer, then date).
+SIGNATURE_SEARCH_LINES: Final = 12
+
 #: Absolute tolerance of a sum rule: integer counts must add up exactly; amounts in 万元 may be
 #: rounded by the issuer to two decimals.
 SUM_TOLERANCE: Final = 0.011

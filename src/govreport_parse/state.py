@@ -61,6 +61,9 @@ class RawRow:
     glued: str | None = None
     """The digits of a cell whose values were printed without separators, if so."""
 
+    unreadable: bool = False
+    """True when the tables stage could not split the row's cells (ambiguous glued digits)."""
+
     columns: list[str] | None = None
     """Column keys assigned to ``values`` (same length), once the layout is known."""
 
@@ -107,7 +110,7 @@ class Document:
     ) -> None:
         """Record an :class:`~govreport_parse.models.Issue`."""
         self.issues.append(
-            Issue(
+            Issue.model_construct(
                 code=code,
                 severity=severity,
                 message=message,

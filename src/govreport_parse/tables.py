@@ -19,9 +19,11 @@ the job of the ``labels`` stage.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from .labels import Match, Resolver, core, resolver
 from .state import Document, RawRow
@@ -39,10 +41,31 @@ _TABLES_BY_FORMAT = {
     "unknown": frozenset(["legacy", "t2", "t3", "t4"]),
 }
 _MAX_CUE_KEY = 80
-_GLUED = re.compile(r"^(?P<head>.*?[^\d.+\-])(?P<digits>[+\-]?\d[\d.]*)$")
+_MAX_DETECT_CELL = 120
+_SHORT_NOTE = re.compile(r"\([^()]{0,20}\)")
+_NUMBER_TAIL = "0123456789."
+#: Readings of glued digits tried at most (the count of ways to cut them into the columns).
+_MAX_SPLITS = 50_000
+#: A 表四 data row without label prints at least this many of its 15 cells (blanks included).
+_MIN_T4_CELLS = 8
 _ONLY_DIGITS = re.compile(r"^\d{2,40}$")
 _SEQUENCE = re.compile(r"^\d{1,3}$")
 _CAPTION = re.compile(r"第二十条(?:第)?\(([一二三四五六七八九十]{1,2})\)项?")
+
+
+def _split_trailing_number(text_key: str) -> tuple[str, str] | None:
+    """Split ``规章000`` into ``("规章", "000")``; ``None`` when no digits end the text.
+
+    >>> _split_trailing_number("行政事业性收费3.15"), _split_trailing_number("规章")
+    (('行政事业性收费', '3.15'), None)
+    """
+    head = text_key.rstrip(_NUMBER_TAIL)
+    digits = text_key[len(head) :]
+    if head.endswith(("+", "-")):
+        head, digits = head[:-1], head[-1] + digits
+    if not head or not digits or not digits[-1].isdigit() or not any(c.isdigit() for c in digits):
+        return None
+    return head, digits
 
 
 def _is_blank(text: str) -> bool:
@@ -76,9 +99,21 @@ def _is_sequence(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _cue_key(text: str) -> str:
     """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
-    return re.sub(r"\([^()]{0,20}\)", "", key(text))
+    return _SHORT_NOTE.sub("", key(text))
+
+
+@cache
+def _cue_patterns() -> dict[str, re.Pattern[str]]:
+    """One alternation per cue group of ``layouts.toml`` (formats, tables, end of tables)."""
+    data = layouts()
+    groups = {**data.detect, **data.cues}
+    return {
+        name: re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        for name, words in groups.items()
+    }
 
 
 def detect_format(lines: list[Line]) -> str:
@@ -87,17 +122,16 @@ def detect_format(lines: list[Line]) -> str:
     Counts the distinct cues of each format (``data/layouts.toml`` ``[detect]``) in the short
     cells of the page; the format with most cues wins; legacy needs two cues.
     """
-    cues = layouts().detect
-    found: dict[str, set[str]] = {fmt: set() for fmt in cues}
+    patterns = _cue_patterns()
+    formats = list(layouts().detect)
+    found: dict[str, set[str]] = {fmt: set() for fmt in formats}
     for line in lines:
         for cell in line.cells:
-            if not cell.text or len(cell.text) > 300:
+            if not cell.text or len(cell.text) > _MAX_DETECT_CELL:
                 continue
             k = _cue_key(cell.text)
-            for fmt, words in cues.items():
-                for word in words:
-                    if word in k:
-                        found[fmt].add(word)
+            for fmt in formats:
+                found[fmt].update(patterns[fmt].findall(k))
     scores = {fmt: len(words) for fmt, words in found.items()}
     if scores.get("fmt2021", 0) and scores["fmt2021"] >= scores.get("fmt2019", 0):
         return "fmt2021"
@@ -127,9 +161,11 @@ def split_glued_digits(digits: str, width: int, rule: str | None = None) -> list
     >>> split_glued_digits("1015", 3) is None
     True
     """
+    if not digits.isdigit():
+        return [digits] if width == 1 else None
     if len(digits) == width:
         return list(digits)
-    if len(digits) < width or len(digits) > 30 or rule is None:
+    if len(digits) < width or rule is None or math.comb(len(digits) - 1, width - 1) > _MAX_SPLITS:
         return None
     readings: list[list[str]] = []
     for cuts in itertools.combinations(range(1, len(digits)), width - 1):
@@ -168,7 +204,6 @@ class _Assembler:
         self.fmt = fmt
         self.res = res
         self.tables = _TABLES_BY_FORMAT[fmt]
-        self.cues = layouts().cues
         self.rows: list[RawRow] = []
         self.pending: list[Cell] = []
         self.current: _Open | None = None
@@ -207,15 +242,15 @@ class _Assembler:
             if caption:
                 self.block = _BLOCKS.get(caption.group(1))
                 self.block_seen = set()
-        for word in self.cues["end"]:
-            if word in k and len(k) < 40:
-                self.close()
-                self.active = False
-                self.context = None
-                self.pending.clear()
-                return
+        patterns = _cue_patterns()
+        if len(k) < 40 and patterns["end"].search(k):
+            self.close()
+            self.active = False
+            self.context = None
+            self.pending.clear()
+            return
         for table in ("t4", "t3", "t2", "legacy"):
-            if any(word in k for word in self.cues[table]):
+            if patterns[table].search(k):
                 if table == "legacy" or table in self.tables or "legacy" not in self.tables:
                     self.context = table
                     self.active = True
@@ -263,7 +298,8 @@ class _Assembler:
         if not self.active or not any(parse_value(v.text).status == "number" for v in values):
             return
         if not label_cells and self.context == "t4" and "t4" in self.tables:
-            self.rows.append(RawRow("t4", None, [], values, line))
+            if len(values) >= _MIN_T4_CELLS:
+                self.rows.append(RawRow("t4", None, [], values, line))
             return
         if not label_cells and self.context == "t4":
             return
@@ -469,11 +505,10 @@ class _Assembler:
 
     def glued(self, cell: Cell) -> bool:
         """A text cell that is a label followed by its values with no separator."""
-        k = key(cell.text)
-        m = _GLUED.match(k)
-        if m is None:
+        split = _split_trailing_number(key(cell.text))
+        if split is None:
             return False
-        head, digits = m.group("head"), m.group("digits")
+        head, digits = split
         unit = None
         for u in sorted(UNITS, key=len, reverse=True):
             if head.endswith(u) and len(head) > len(u):
@@ -505,7 +540,7 @@ class _Assembler:
                     [Cell(digits, cell.line)],
                     cell.line,
                     glued=digits,
-                    note="ambiguous",
+                    unreadable=True,
                 )
             )
             return True
@@ -575,8 +610,13 @@ def extract(doc: Document) -> None:
         asm.feed(line)
     asm.close()
     doc.rows = asm.rows
-    placed = [r for r in asm.rows if r.row_def is not None or r.table == "t4"]
-    if fmt == "unknown" and placed:
+    placed = [
+        r
+        for r in asm.rows
+        if (r.row_def is not None or r.table == "t4")
+        and any(parse_value(c.text).status == "number" for c in r.values)
+    ]
+    if fmt == "unknown" and len(placed) >= 2:
         tables = {r.table for r in placed}
         if tables == {"legacy"}:
             fmt = "legacy2014"

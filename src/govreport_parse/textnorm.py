@@ -8,6 +8,8 @@
 * :func:`cn_numeral` reads 一 … 九十九 (and 〇/两).
 
 The conversion tables come from ``data/t2s.tsv`` and ``data/textnorm.toml``, loaded once.
+:func:`fold` and :func:`key` keep a bounded cache of recent results: labels and cell texts repeat
+from page to page, so most calls in a batch are lookups.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 __all__ = ["cn_numeral", "fold", "key", "strip_pinyin", "to_simplified"]
@@ -23,7 +25,7 @@ __all__ = ["cn_numeral", "fold", "key", "strip_pinyin", "to_simplified"]
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _PINYIN_TONED = re.compile(
-    rf"(?<=[{_CJK}])\((?=[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,8}}\)"
+    rf"(?<=[{_CJK}])\((?=[a-zü{_TONE_VOWELS}]{{0,7}}[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,8}}\)"
 )
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
 _JUNK_FOR_KEY = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff_\ufffd*…]+")
@@ -84,6 +86,7 @@ def _fold_core(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Display form: NFKC, simplified characters, no pinyin, single spaces, stripped.
 
@@ -93,6 +96,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _fold_core(text)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """Matching key: :func:`fold` without spaces, padding underscores or replacement characters.
 

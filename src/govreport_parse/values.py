@@ -31,6 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
 from .models import IndicatorValue, UnmappedRow
@@ -131,6 +132,7 @@ def _clean(text: str) -> str:
     return _DASH_MINUS.sub("-", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_value(text: str, damaged: bool = False) -> CellValue:
     """Parse one cell's text. Never raises.
 
@@ -165,6 +167,7 @@ def parse_value(text: str, damaged: bool = False) -> CellValue:
     return CellValue("number", number, m.group("unit"))
 
 
+@lru_cache(maxsize=1 << 12)
 def is_unit(text: str) -> bool:
     """True for a cell holding only a unit word (the legacy table's 单位 column).
 
@@ -225,7 +228,9 @@ def convert(doc: Document) -> None:
         label = row.raw_label
         if row.columns is None:
             cells = [c.text for c in row.values]
-            doc.unmapped.append(UnmappedRow(label=label, cells=cells, line=row.line))
+            doc.unmapped.append(
+                UnmappedRow.model_construct(label=label, cells=cells, line=row.line)
+            )
             if row.row_def is not None or row.table == "t4":
                 what = row.row_def.label if row.row_def else "表四"
                 reason = row.note or "the cells could not be placed in columns"
@@ -270,7 +275,8 @@ def convert(doc: Document) -> None:
                 continue
             ident, col = target
             parsed = parse_value(cell.text, damaged)
-            item = IndicatorValue(
+            # Built from checked parts: skip pydantic's validation on the hot path.
+            item = IndicatorValue.model_construct(
                 id=ident,
                 column=col,
                 value=parsed.value,

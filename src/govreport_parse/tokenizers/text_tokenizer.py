@@ -18,6 +18,7 @@ columns is known.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..settings import MAX_CELLS_PER_LINE, MAX_LINE_CHARS, MAX_LINES
 from ..tokens import Cell, Line, LineKind, Page
@@ -26,6 +27,13 @@ from ..values import is_unit, parse_value
 __all__ = ["split_row_text", "tokenize_text"]
 
 _PIPES = re.compile(r"[|｜]")
+_BOX = re.compile("[\u2500-\u257f]")
+_BORDER = re.compile("[─━═]")
+# Box-drawing tables (w3m, some consoles): vertical strokes and junctions separate cells,
+# horizontal strokes are border fill.
+_BOX_TABLE = {
+    code: (" " if chr(code) in "─━═┄┅┈┉╌╍╴╶╸╺╼╾" else "|") for code in range(0x2500, 0x2580)
+}
 _MD_SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _GAP = re.compile(r"[ \t\u00a0\u3000]{2,}|[\t\u3000]")
 _TOKEN = re.compile(r"[^\s\u00a0\u3000]+")
@@ -133,6 +141,11 @@ def tokenize_text(text: str) -> Page:
         raw_lines = raw_lines[:MAX_LINES]
     lines: list[Line] = []
     long_lines = 0
+    boxed = bool(_BOX.search(text))
+    borders: set[int] = set()
+    if boxed:
+        borders = {n for n, raw in enumerate(raw_lines, 1) if _BORDER.search(raw)}
+        raw_lines = [raw.translate(_BOX_TABLE) if _BOX.search(raw) else raw for raw in raw_lines]
     markdown = _opens_rows_with_pipe(raw_lines)
     for number, raw in enumerate(raw_lines, 1):
         if len(raw) > MAX_LINE_CHARS:
@@ -155,4 +168,48 @@ def tokenize_text(text: str) -> Page:
                 f"{long_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut",
             )
         )
+    if boxed:
+        lines = _join_wrapped_rows(lines, raw_lines, borders)
     return Page(kind="text", lines=lines, notes=notes)
+
+
+def _pipe_positions(raw: str) -> tuple[int, ...]:
+    """Display columns of the pipes of a line (wide characters count two)."""
+    positions = []
+    column = 0
+    for ch in raw:
+        if ch in "|｜":
+            positions.append(column)
+        column += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return tuple(positions)
+
+
+def _join_wrapped_rows(lines: list[Line], raw_lines: list[str], borders: set[int]) -> list[Line]:
+    """Join the lines of one grid row of a bordered table (w3m wraps cell text over lines).
+
+    Between two border lines, consecutive rows with their pipes at the same places are one
+    table row: their cells are joined column by column.
+    """
+    out: list[Line] = []
+    previous: tuple[int, ...] | None = None
+    for line in lines:
+        raw = raw_lines[line.number - 1] if line.number <= len(raw_lines) else ""
+        border = line.number in borders
+        positions = _pipe_positions(raw) if line.kind is LineKind.ROW and not border else None
+        last = out[-1] if out else None
+        if (
+            positions
+            and last is not None
+            and last.kind is LineKind.ROW
+            and positions == previous
+            and len(last.cells) == len(line.cells)
+        ):
+            for mine, more in zip(last.cells, line.cells, strict=True):
+                if more.text:
+                    mine.text = f"{mine.text}{more.text}" if mine.text else more.text
+                    if not mine.text.strip():
+                        continue
+            continue
+        out.append(line)
+        previous = positions  # None after a border line: nothing joins across it
+    return out
