@@ -149,15 +149,9 @@ class TestLabelNormalisation:
         """Also for arbitrary code points (NFKC, traditional, pinyin, spaces) …"""
         assert key(key(text)) == key(text)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="key() applies NFKC before it removes spaces: NFKC turns a spacing accent "
-        "(´ U+00B4) into a space and a combining mark, the space is removed, and only a second "
-        "NFKC composes the mark with the letter before it ('A´' → 'A\\u0301' → 'Á')",
-    )
     @pytest.mark.parametrize("text", ["A´", "e¨"], ids=["acute", "diaeresis"])
     def test_key_is_idempotent_with_spacing_accents(self, text: str) -> None:
-        """… except (so far) for spacing accents, excluded from the property above."""
+        """… also for spacing accents, which NFKC splits into a space and a combining mark."""
         assert key(key(text)) == key(text)
 
     @given(_PAGE_TEXT)
@@ -168,12 +162,6 @@ class TestLabelNormalisation:
         once = core(key(text))
         assert core(once) == once
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="core() strips enumerators before leading punctuation, so punctuation in front of "
-        "an enumerator ('、1.属于国家秘密') leaves the enumerator in the core, and only a second "
-        "core() removes it",
-    )
     @pytest.mark.parametrize(
         ("text", "expected"),
         [("、1.属于国家秘密", "属于国家秘密"), ("，2.重复申请", "重复申请")],

@@ -60,7 +60,7 @@ def core(text_key: str) -> str:
     >>> core("(二)部分公开(区分处理的,只计这")
     '部分公开'
     """
-    text = strip_enumerator(text_key)
+    text = strip_enumerator(_LEADING.sub("", text_key))
     for _ in range(4):
         stripped = _PAREN.sub("", text)
         if stripped == text:
@@ -200,18 +200,18 @@ class Resolver:
                 head_match = self._core_match(name, tables, section, group, fmt, "core")
                 if head_match is None or head_match.row is not None:
                     continue
-                rest = core(c[len(name) :])
-                sub = self.lookup(
-                    rest,
-                    tables=tables,
-                    section=head_match.section or section,
-                    group=head_match.group or group,
-                    fmt=fmt,
-                    loose=True,
-                    context=context,
-                )
-                if sub.row is not None:
-                    return Match(sub.row, head_match.section, head_match.group, "group")
+                for rest in (c[len(name) :], core(c[len(name) :])):
+                    sub = self.lookup(
+                        rest,
+                        tables=tables,
+                        section=head_match.section or section,
+                        group=head_match.group or group,
+                        fmt=fmt,
+                        loose=True,
+                        context=context,
+                    )
+                    if sub.row is not None:
+                        return Match(sub.row, head_match.section, head_match.group, "group")
         # A longer label ending with a known one: a group label sharing the cell.
         for name in self.by_length:
             if len(name) < len(c) and c.endswith(name):
@@ -335,7 +335,7 @@ def assign(doc: Document) -> None:
     fmt = doc.format
     grid = _TextGrid([r for r in doc.rows if r.table == "t3"], len(data.t3_columns))
     for row in doc.rows:
-        if row.unreadable:
+        if row.unreadable or (row.row_def is None and row.table != "t4"):
             row.columns = None
         elif row.table == "legacy":
             _legacy_columns(row)
@@ -372,10 +372,11 @@ class _TextGrid:
             if len(offsets) == width and len(row.values) == width:
                 self.full.setdefault(key_offset, offsets)
         # Converters that handle colspans (lynx) put every row's columns at the same places.
+        # Evidence needs full rows at two label depths or more.
         references = list(self.full.values())
         self.common: list[int] | None = (
             references[0]
-            if references
+            if len(references) >= 2
             and all(
                 all(abs(a - b) <= 1 for a, b in zip(ref, references[0], strict=True))
                 for ref in references

@@ -44,12 +44,14 @@ _MAX_CUE_KEY = 80
 _MAX_DETECT_CELL = 120
 _SHORT_NOTE = re.compile(r"\([^()]{0,20}\)")
 _NUMBER_TAIL = "0123456789."
+_NA_TAILS = ("——", "—", "/", "-")
 #: Readings of glued digits tried at most (the count of ways to cut them into the columns).
 _MAX_SPLITS = 50_000
 #: A 表四 data row without label prints at least this many of its 15 cells (blanks included).
 _MIN_T4_CELLS = 8
 _ONLY_DIGITS = re.compile(r"^\d{2,40}$")
 _SEQUENCE = re.compile(r"^\d{1,3}$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _CAPTION = re.compile(r"第二十条(?:第)?\(([一二三四五六七八九十]{1,2})\)项?")
 
 
@@ -59,6 +61,11 @@ def _split_trailing_number(text_key: str) -> tuple[str, str] | None:
     >>> _split_trailing_number("行政事业性收费3.15"), _split_trailing_number("规章")
     (('行政事业性收费', '3.15'), None)
     """
+    for mark in _NA_TAILS:
+        if text_key.endswith(mark) and len(text_key) > len(mark) + 1:
+            head = text_key[: -len(mark)]
+            if not head.endswith(_NA_TAILS):
+                return head, mark
     head = text_key.rstrip(_NUMBER_TAIL)
     digits = text_key[len(head) :]
     if head.endswith(("+", "-")):
@@ -161,8 +168,10 @@ def split_glued_digits(digits: str, width: int, rule: str | None = None) -> list
     >>> split_glued_digits("1015", 3) is None
     True
     """
+    if width == 1:
+        return [digits]
     if not digits.isdigit():
-        return [digits] if width == 1 else None
+        return None
     if len(digits) == width:
         return list(digits)
     if len(digits) < width or rule is None or math.comb(len(digits) - 1, width - 1) > _MAX_SPLITS:
@@ -303,6 +312,9 @@ class _Assembler:
             return
         if not label_cells and self.context == "t4":
             return
+        label = "".join(c.text for c in label_cells)
+        if not _CJK.search(label):
+            return  # page numbers (P. 2, - 1 -) and other furniture between table rows
         self.rows.append(RawRow(self.context or "unknown", None, label_cells, values, line))
 
     def close(self) -> None:
@@ -359,7 +371,9 @@ class _Assembler:
                 cells = [Cell(p, cell.line) for p in parts]
                 self.rows.append(RawRow("t4", None, [], cells, cell.line, glued=digits))
                 return
-        self.current = _Open(Match(how="none"), [], [cell], cell.line)
+        label = self.pending[-1:]
+        self.pending = []
+        self.current = _Open(Match(how="none"), label, [cell], cell.line)
 
     def text_cell(self, cell: Cell) -> None:
         if self.current is not None and self.current.values:
@@ -454,7 +468,7 @@ class _Assembler:
         while split < len(cells) and not _is_value_cell(cells[split].text):
             split += 1
         label_cells, values = cells[start:split], cells[split:]
-        statuses = {parse_value(c.text).status for c in values}
+        statuses = {parse_value(c.text).status for c in values if not is_unit(c.text)}
         if "text" in statuses and not statuses & {"number", "not_applicable"}:
             # Header cells around an empty cell (a rendering's colspan filler): no values here.
             label_cells, values = cells[start:], []
@@ -515,7 +529,7 @@ class _Assembler:
                 unit, head = u, head[: -len(u)]
                 break
         match = self.lookup(head)
-        if match.row is None:
+        if match.row is None or (digits in _NA_TAILS and match.row.table != "legacy"):
             return False
         self.set_context(match)
         table = match.row.table

@@ -105,7 +105,9 @@ def key(text: str) -> str:
     >>> key("（二）部分公開__（區分處理的）")
     '(二)部分公开(区分处理的)'
     """
-    return _JUNK_FOR_KEY.sub("", _fold_core(text))
+    # Removing spaces can join a letter with a combining mark: compose again, so that
+    # key(key(x)) == key(x).
+    return unicodedata.normalize("NFC", _JUNK_FOR_KEY.sub("", _fold_core(text)))
 
 
 _DIGITS = {

@@ -62,7 +62,11 @@ def split_row_text(text: str, number: int) -> Line:
         if not _value_token(token):
             break
         n_values += 1
-    has_number = any(parse_value(t).status == "number" for t in tokens[len(tokens) - n_values :])
+    tail = tokens[len(tokens) - n_values :]
+    # A label followed by n/a marks only (``规章 / / /``) is a row; marks alone are not.
+    has_number = any(parse_value(t).status == "number" for t in tail) or (
+        n_values < len(tokens) and any(parse_value(t).status == "not_applicable" for t in tail)
+    )
     if (
         n_values == 0
         or (n_values < len(tokens) and not has_number)
