@@ -3,17 +3,34 @@
 The contract follows w3lib's ``html_to_unicode``: :func:`decode` returns ``(encoding, text)``.
 Chinese labels are widened to their supersets (gb2312/gbk → gb18030, big5 → big5hkscs), because
 pages declaring gb2312 routinely use characters outside it. A declared charset is trusted only if
-the bytes decode under it: pages declaring UTF-8 but sent as GBK, and the reverse, are common.
+the bytes decode under it and read as plausibly as any other reading: pages declaring UTF-8 but
+sent as GBK, and the reverse, are common, and so are Chinese pages declaring ISO-8859-1.
+
+Detection reads Chinese, not statistics of byte pairs: each candidate codec's reading is scored by
+the share of its characters that are frequent in report pages (:func:`plausibility`), which sets
+GBK, Big5 and UTF-16 without BOM clearly apart on a few hundred characters.
+
+:func:`damage` tells what encoding damage remains in decoded text (replacement characters, text
+that was decoded with the wrong codec before it reached us); the pipeline reports it as a
+``mojibake`` issue.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from functools import cache
+from importlib import resources
 
-from .settings import DEFAULT_ENCODING, SNIFF_BYTES
+from .settings import (
+    DEFAULT_ENCODING,
+    DETECT_SAMPLE_CHARS,
+    MOJIBAKE_MIN_RUN,
+    MOJIBAKE_RATIO,
+    SNIFF_BYTES,
+)
 
-__all__ = ["declared_encoding", "decode", "normalize_encoding"]
+__all__ = ["damage", "declared_encoding", "decode", "normalize_encoding", "plausibility"]
 
 #: Declared labels that must be widened to a superset (w3lib's DEFAULT_ENCODING_TRANSLATION).
 _SUPERSETS = {
@@ -32,6 +49,7 @@ _SUPERSETS = {
     "utf_8_sig": "utf-8",
 }
 
+# Longest BOM first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -40,20 +58,80 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+# Bounded quantifiers only: these run on the first SNIFF_BYTES of untrusted input and cannot
+# backtrack more than a few hundred steps per position.
 _META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
+    rb"""<meta[^>]{0,200}?charset\s{0,10}=\s{0,10}["']?\s{0,10}([A-Za-z0-9_.:-]{2,40})""",
+    re.IGNORECASE,
 )
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""")
-_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
+_XML_ENCODING = re.compile(
+    rb"""^\s{0,100}<\?xml[^>]{0,100}encoding\s{0,10}=\s{0,10}["']([A-Za-z0-9_.:-]{2,40})"""
+)
+_HEADER_CHARSET = re.compile(
+    r"""charset\s{0,10}=\s{0,10}["']?\s{0,10}([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
+)
 
-# Characters far more frequent in simplified than in traditional text and vice versa; used only
-# to break a tie between a GB18030 and a Big5 reading of undeclared bytes.
-_SIMPLIFIED_MARKERS = frozenset(
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质"
+#: Characters frequent in any Chinese text; the domain vocabulary of the data files is added to
+#: them (:func:`_frequent_chars`).
+_COMMON_HANZI = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下"
+    "过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两"
+    "体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线"
+    "内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并"
+    "提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见"
+    "计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研市县省局办委室站网务息报告"
+    "申请复议诉讼收费减免依据条例规定要求落实加强推进做好领导健全完善监督检查培训宣传平台渠道及时"
+    "准确全面提高水平服务群众企业社会经济发展项目资金预算决算人员机构职能责任制度政策解读回应关注"
+    "热点舆情新闻发布会在线访谈微博微信公众号门户网站栏目更新维护信息化建设"
 )
-_TRADITIONAL_MARKERS = frozenset(
-    "這為個們來時說會對發動國產種現實過從還當點業關長問題條結與體機開報經濟說進電單開區檢據處辦審檢訊務華團運權應響"
-)
+
+#: Plausibility a reading needs to be believed without a declaration backing it.
+_MIN_PLAUSIBLE = 0.3
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_OR_LATIN1_RUN = re.compile(r"[^\x00-\x7f]+")
+# A UTF-8 encoded CJK character (3 bytes); runs of them inside bytes that were decoded with a
+# legacy codec are text decoded with the wrong codec.
+_UTF8_CJK_RUN = re.compile(rb"(?:[\xe3-\xe9][\x80-\xbf][\x80-\xbf])+")
+
+
+def _data_text(name: str) -> str:
+    return resources.files("govreport_parse.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def _frequent_chars() -> frozenset[str]:
+    """Frequent characters of report pages, in simplified and traditional forms."""
+    chars = set(_COMMON_HANZI)
+    for name in ("layouts.toml", "taxonomy.toml"):
+        chars.update(_CJK_CHAR.findall(_data_text(name)))
+    for row in _data_text("t2s.tsv").splitlines():
+        if row and not row.startswith("#"):
+            src, _, dst = row.partition("\t")
+            if dst in chars:
+                chars.add(src)
+    return frozenset(chars)
+
+
+@cache
+def _frequent_pattern() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(_frequent_chars())) + "]")
+
+
+def plausibility(text: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are frequent in report pages.
+
+    Genuine Chinese text scores about 0.5–0.8; Chinese bytes read with the wrong codec score
+    close to 0; text without non-ASCII characters scores 0.
+
+    >>> plausibility("政府信息公开工作年度报告") > 0.8, plausibility("鏀垮簻淇℃伅鍏紑") < 0.2
+    (True, True)
+    """
+    sample = text[:DETECT_SAMPLE_CHARS]
+    wide = len(sample) - len(sample.encode("ascii", "ignore"))
+    if wide == 0:
+        return 0.0
+    return len(_frequent_pattern().findall(sample)) / wide
 
 
 def normalize_encoding(label: str) -> str | None:
@@ -74,9 +152,15 @@ def normalize_encoding(label: str) -> str | None:
 
 
 def declared_encoding(data: bytes, content_type: str | None = None) -> str | None:
-    """The charset declared by an HTTP ``Content-Type`` value, a ``<meta>`` tag or an XML prolog."""
+    """The charset declared by an HTTP ``Content-Type`` value, a ``<meta>`` tag or an XML prolog.
+
+    >>> declared_encoding(b'<html><head><meta charset="GB2312">')
+    'gb18030'
+    >>> declared_encoding(b"<p>", "text/html; charset=big5")
+    'big5hkscs'
+    """
     if content_type:
-        m = _HEADER_CHARSET.search(content_type)
+        m = _HEADER_CHARSET.search(content_type[:SNIFF_BYTES])
         if m:
             enc = normalize_encoding(m.group(1))
             if enc:
@@ -105,10 +189,10 @@ def _try(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _looks_utf16(data: bytes) -> str | None:
-    """Undeclared UTF-16 without a BOM: every other byte NUL in an ASCII-heavy sample."""
+def _nul_pattern(data: bytes) -> str | None:
+    """UTF-16 without a BOM, told by its NUL bytes: every other byte NUL in ASCII-heavy text."""
     sample = data[:2000]
-    if len(sample) < 8:
+    if len(sample) < 8 or b"\x00" not in sample:
         return None
     even, odd = sample[0::2], sample[1::2]
     if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
@@ -118,10 +202,45 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
-def _chinese_score(text: str) -> int:
-    simp = sum(1 for ch in text if ch in _SIMPLIFIED_MARKERS)
-    trad = sum(1 for ch in text if ch in _TRADITIONAL_MARKERS)
-    return simp + trad
+def _utf16_reading(data: bytes) -> list[tuple[str, str]]:
+    """UTF-16 readings of BOM-less bytes that hold no NUL (Chinese text without markup)."""
+    if len(data) % 2 or len(data) < 4:
+        return []
+    readings = []
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = _try(data[: 2 * DETECT_SAMPLE_CHARS], enc)
+        if text is not None:
+            readings.append((enc, text))
+    return readings
+
+
+def _best_reading(data: bytes, declared: str | None) -> tuple[str, str] | None:
+    """Among the clean readings of ``data``, the declared one unless another reads far better."""
+    head = data[: 4 * DETECT_SAMPLE_CHARS]
+    scored: list[tuple[float, str]] = []
+    for enc in dict.fromkeys([e for e in (declared, "gb18030", "big5hkscs") if e]):
+        sample = _try(head, enc) if len(data) > len(head) else None
+        if sample is None:
+            # The cut may fall inside a character: judge clean decoding on the whole input.
+            sample = _try(data, enc)
+            if sample is None:
+                continue
+        scored.append((plausibility(sample), enc))
+    for enc, sample in _utf16_reading(data):
+        # Almost any even-length input decodes as UTF-16: only Chinese-looking readings count.
+        score = plausibility(sample)
+        if score >= _MIN_PLAUSIBLE:
+            scored.append((score, enc))
+    if not scored:
+        return None
+    best_score, best = max(scored, key=lambda pair: pair[0])
+    # The declared codec wins unless another reading is clearly more Chinese.
+    for score, enc in scored:
+        if enc == declared and score >= 0.5 * best_score:
+            best = enc
+            break
+    text = _try(data, best)
+    return (best, text) if text is not None else None
 
 
 def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -139,36 +258,108 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
         name, size = bom
         return name, data[size:].decode(name, errors="replace")
     declared = declared_encoding(data, content_type)
-    if (declared and declared.startswith("utf-16")) or (declared and declared.startswith("utf-32")):
-        text = _try(data, declared)
-        if text is not None:
-            return declared, text
-    wide = _looks_utf16(data)
+    wide = _nul_pattern(data)
     if wide:
         text = _try(data, wide)
         if text is not None:
             return wide, text
-    # Valid UTF-8 of any length is overwhelmingly likely to be UTF-8, whatever the label says.
+    # Valid UTF-8 of any length is overwhelmingly likely to be UTF-8, whatever the label says
+    # (a ``<meta charset="utf-16">`` in an 8-bit page is ignored, as browsers do).
     text = _try(data, "utf-8")
     if text is not None:
         return "utf-8", text
-    if declared and declared != "utf-8":
+    if declared and (declared.startswith("utf-16") or declared.startswith("utf-32")):
         text = _try(data, declared)
         if text is not None:
             return declared, text
-    candidates = [enc for enc in ("gb18030", "big5hkscs") if enc != declared]
-    decoded = [(enc, t) for enc in candidates if (t := _try(data, enc)) is not None]
-    if len(decoded) == 2:
-        sample = [(enc, t[:5000]) for enc, t in decoded]
-        decoded.sort(key=lambda pair: -_chinese_score(dict(sample)[pair[0]]))
-    if decoded:
-        return decoded[0]
-    # Nothing decodes cleanly: take the declared (or the Chinese default) with replacement,
-    # whichever loses fewer characters.
-    tries = [declared] if declared else []
-    tries += ["gb18030", DEFAULT_ENCODING]
-    best = min(
-        ((enc, data.decode(enc, errors="replace")) for enc in dict.fromkeys(tries)),
-        key=lambda pair: pair[1].count("\ufffd"),
+        declared = None
+    if declared == "utf-8":
+        declared = None
+    found = _best_reading(data, declared)
+    if found is not None:
+        return found
+    # Nothing decodes cleanly: prefer a reading that looks Chinese, then the one that loses
+    # fewest characters (a damaged UTF-8 or GBK page keeps its codec; junk ends as the reading
+    # with fewest replacement characters).
+    tries = [enc for enc in (declared, "utf-8", "gb18030", "big5hkscs", DEFAULT_ENCODING) if enc]
+    readings = [(enc, data.decode(enc, errors="replace")) for enc in dict.fromkeys(tries)]
+    return min(
+        readings,
+        key=lambda pair: (plausibility(pair[1]) < _MIN_PLAUSIBLE, pair[1].count("\ufffd")),
     )
-    return best
+
+
+def _as_bytes_of(run: str, codec: str) -> bytes | None:
+    try:
+        return run.encode(codec)
+    except UnicodeEncodeError:
+        return None
+
+
+def damage(text: str) -> str | None:
+    """What encoding damage ``text`` still shows, in words; ``None`` for clean text.
+
+    Three kinds are told apart: replacement characters (bytes that decoded to nothing), and runs
+    of text that were UTF-8 (or GBK) decoded with a legacy codec before they reached us, such as
+    ``鏀垮簻淇℃伅`` for 政府信息 or ``æ”¿åºœ`` for 政府.
+
+    >>> damage("政府信息公开工作年度报告") is None
+    True
+    >>> damage("政府\\ufffd\\ufffd公开")
+    '2 replacement character(s) (undecodable bytes)'
+    >>> damage("关于鏀垮簻淇℃伅宸ヤ綔骞村害鎶ュ憡")
+    "UTF-8 text decoded as GBK: '关于鏀垮簻淇℃伅宸ヤ綔骞村害鎶ュ憡' reads '政府信息工作年度报告'"
+    """
+    found: list[str] = []
+    replaced = text.count("\ufffd")
+    if replaced:
+        found.append(f"{replaced} replacement character(s) (undecodable bytes)")
+    wrong = _wrong_codec(text)
+    if wrong:
+        found.append(wrong)
+    return "; ".join(found) or None
+
+
+def _wrong_codec(text: str) -> str | None:
+    wide_total = 0
+    damaged = 0
+    example: tuple[str, str, str] | None = None
+    for m in _CJK_OR_LATIN1_RUN.finditer(text):
+        run = m.group()
+        wide_total += len(run)
+        if len(run) < MOJIBAKE_MIN_RUN:
+            continue
+        hit = _reread(run)
+        if hit is not None:
+            damaged += len(run)
+            if example is None:
+                example = (hit[0], run, hit[1])
+    if example is None:
+        return None
+    # Isolated short hits in genuine text are chance; a long run or a share of the text is not.
+    if damaged < 3 * MOJIBAKE_MIN_RUN and damaged < MOJIBAKE_RATIO * wide_total:
+        return None
+    what, run, fixed = example
+    return f"{what}: {run[:24]!r} reads {fixed[:24]!r}"
+
+
+def _reread(run: str) -> tuple[str, str] | None:
+    """If ``run`` is bytes decoded with the wrong codec, (what happened, the text it was)."""
+    for codec, label in (("gb18030", "GBK"), ("cp1252", "Latin-1"), ("latin-1", "Latin-1")):
+        raw = _as_bytes_of(run, codec)
+        if raw is None:
+            continue
+        if codec == "gb18030":
+            utf8 = b"".join(_UTF8_CJK_RUN.findall(raw))
+            if len(utf8) >= 3 * (MOJIBAKE_MIN_RUN // 2) and len(utf8) * 2 >= len(raw):
+                fixed = utf8.decode("utf-8", errors="replace")
+                if plausibility(fixed) >= _MIN_PLAUSIBLE:
+                    return "UTF-8 text decoded as GBK", fixed
+            continue
+        fixed_or_none = _try(raw, "utf-8")
+        if fixed_or_none is not None and plausibility(fixed_or_none) >= _MIN_PLAUSIBLE:
+            return f"UTF-8 text decoded as {label}", fixed_or_none
+        gbk = _try(raw, "gb18030")
+        if gbk is not None and plausibility(gbk) >= _MIN_PLAUSIBLE:
+            return f"GBK text decoded as {label}", gbk
+    return None

@@ -17,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from . import build, header, labels, sections, tables, validate
+from . import build, header, labels, sections, tables, textnorm, validate
 from . import values as values_module
-from .decode import decode, normalize_encoding
+from .decode import damage, decode, normalize_encoding
 from .exceptions import (
     DecodeError,
     GovReportError,
@@ -32,13 +33,17 @@ from .exceptions import (
     TableError,
 )
 from .models import Report
-from .settings import BINARY_RATIO, MAX_INPUT_BYTES, MOJIBAKE_RATIO
+from .settings import BINARY_RATIO, BINARY_SAMPLE_CHARS, MAX_INPUT_BYTES, MAX_ISSUES_PER_CODE
 from .state import Document
 from .tokenizers import sniff_kind, tokenize_element, tokenize_html, tokenize_text
 
 __all__ = ["STAGES", "Source", "Stage", "parse"]
 
 LOGGER = logging.getLogger(__name__)
+
+# Characters that never occur in a text page: C0 controls (but tab, newlines, form feed) and the
+# replacement character left by undecodable bytes.
+_JUNK_CHAR = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 #: A pipeline stage: reads and extends the working document.
 Stage: TypeAlias = Callable[[Document], None]
@@ -53,7 +58,15 @@ def _decode(doc: Document) -> None:
         doc.kind = "html"
         return
     data = doc.data
-    if len(data) > MAX_INPUT_BYTES:
+    if doc.text:
+        if len(doc.text) > MAX_INPUT_BYTES:
+            doc.issue(
+                "input_truncated",
+                f"input of {len(doc.text)} characters cut to {MAX_INPUT_BYTES}",
+                "warning",
+            )
+            doc.text = doc.text[:MAX_INPUT_BYTES]
+    elif len(data) > MAX_INPUT_BYTES:
         doc.issue(
             "input_truncated", f"input of {len(data)} bytes cut to {MAX_INPUT_BYTES}", "warning"
         )
@@ -63,21 +76,24 @@ def _decode(doc: Document) -> None:
             doc.issue("empty_input", "the input is empty", "error")
             return
         doc.encoding, doc.text = decode(data, None)
-        if doc.encoding and doc.encoding != normalize_encoding(doc.encoding):
-            doc.encoding = normalize_encoding(doc.encoding) or doc.encoding
     text = doc.text
     if not text.strip():
         doc.issue("empty_input", "the input holds no text", "error")
+        doc.text = ""
         return
-    sample = text[:20000]
-    bad = sample.count("\ufffd") + sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
-    ratio = bad / max(1, len(sample))
+    sample = text[:BINARY_SAMPLE_CHARS]
+    ratio = len(_JUNK_CHAR.findall(sample)) / len(sample)
     if ratio > BINARY_RATIO:
         doc.issue(
-            "binary_input", f"{ratio:.0%} of the input is not text; it is read as junk", "error"
+            "binary_input",
+            f"{ratio:.0%} of the input is control or undecodable bytes; it is not read as a page",
+            "error",
         )
-    elif sample.count("\ufffd") / max(1, len(sample)) > MOJIBAKE_RATIO:
-        doc.issue("mojibake", "the text holds replacement characters (damaged encoding)", "warning")
+        doc.text = ""
+        return
+    damaged = damage(text)
+    if damaged:
+        doc.issue("mojibake", f"the text shows encoding damage: {damaged}", "warning")
     if "\x00" in text:
         doc.text = text.replace("\x00", "")
     doc.kind = sniff_kind(doc.text)
@@ -158,6 +174,16 @@ def parse(
     >>> report.format, report.value("proactive.licensing.decisions")
     ('fmt2021', 3970)
     """
+    textnorm.forget()
+    values_module.forget()
+    try:
+        return _parse(source, url=url, encoding=encoding, strict=strict)
+    finally:
+        textnorm.forget()
+        values_module.forget()
+
+
+def _parse(source: Any, *, url: str | None, encoding: str | None, strict: bool) -> Report:
     path: list[str | None] = [None]
     try:
         data, text, preparsed = _load(source, path)
@@ -193,7 +219,29 @@ def parse(
     return _finish(doc, strict)
 
 
+def _cap_issues(doc: Document) -> None:
+    """Keep at most :data:`MAX_ISSUES_PER_CODE` issues of each code; count the rest."""
+    counts: dict[str, int] = {}
+    kept = []
+    for issue in doc.issues:
+        n = counts[issue.code] = counts.get(issue.code, 0) + 1
+        if n <= MAX_ISSUES_PER_CODE:
+            kept.append(issue)
+    dropped = {
+        code: n - MAX_ISSUES_PER_CODE for code, n in counts.items() if n > MAX_ISSUES_PER_CODE
+    }
+    if dropped:
+        doc.issues = kept
+        listing = ", ".join(f"{n} more {code}" for code, n in sorted(dropped.items()))
+        doc.issue(
+            "issues_truncated",
+            f"only {MAX_ISSUES_PER_CODE} issues of a kind are listed; {listing}",
+            "info",
+        )
+
+
 def _finish(doc: Document, strict: bool) -> Report:
+    _cap_issues(doc)
     report = build.report(doc)
     if strict:
         for issue in report.issues:

@@ -26,7 +26,6 @@ CellValue(status='text', value=None, unit=None)
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -34,11 +33,13 @@ from typing import Literal
 from .models import IndicatorValue, UnmappedRow
 from .state import Document, RawRow
 from .taxonomy import taxonomy
+from .textnorm import nfkc
 
 __all__ = [
     "UNITS",
     "CellValue",
     "convert",
+    "forget",
     "indicator_for",
     "is_unit",
     "is_value_like",
@@ -122,13 +123,37 @@ _TEXT = CellValue("text", None, None)
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
     return _DASH_MINUS.sub("-", text)
 
 
+# Values of the cell texts seen while parsing the current document (the table stages ask for
+# the same cell several times); emptied by the pipeline around every document.
+_VALUES: dict[str, CellValue] = {}
+_UNITS_SEEN: dict[str, bool] = {}
+
+#: Entries after which the memo starts afresh.
+_MAX_VALUES = 200_000
+
+
+def forget() -> None:
+    """Empty the memo of :func:`parse_value` (the pipeline calls this around every document)."""
+    _VALUES.clear()
+    _UNITS_SEEN.clear()
+
+
 def parse_value(text: str) -> CellValue:
     """Parse one cell's text. Never raises."""
+    found = _VALUES.get(text)
+    if found is None:
+        if len(_VALUES) >= _MAX_VALUES:
+            _VALUES.clear()
+        found = _VALUES[text] = _parse_value(text)
+    return found
+
+
+def _parse_value(text: str) -> CellValue:
     cleaned = _clean(text)
     if not cleaned:
         return _BLANK
@@ -155,7 +180,12 @@ def is_unit(text: str) -> bool:
     >>> is_unit("人次"), is_unit(" 条 "), is_unit("条例")
     (True, True, False)
     """
-    return _clean(text) in UNITS
+    found = _UNITS_SEEN.get(text)
+    if found is None:
+        if len(_UNITS_SEEN) >= _MAX_VALUES:
+            _UNITS_SEEN.clear()
+        found = _UNITS_SEEN[text] = _clean(text) in UNITS
+    return found
 
 
 def is_value_like(text: str) -> bool:
