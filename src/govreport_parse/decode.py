@@ -26,7 +26,6 @@ from .settings import (
     DEFAULT_ENCODING,
     DETECT_SAMPLE_CHARS,
     MOJIBAKE_MIN_RUN,
-    MOJIBAKE_RATIO,
     SNIFF_BYTES,
 )
 
@@ -89,10 +88,6 @@ _COMMON_HANZI = (
 _MIN_PLAUSIBLE = 0.3
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_CJK_OR_LATIN1_RUN = re.compile(r"[^\x00-\x7f]+")
-# A UTF-8 encoded CJK character (3 bytes); runs of them inside bytes that were decoded with a
-# legacy codec are text decoded with the wrong codec.
-_UTF8_CJK_RUN = re.compile(rb"(?:[\xe3-\xe9][\x80-\xbf][\x80-\xbf])+")
 
 
 def _data_text(name: str) -> str:
@@ -289,77 +284,66 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     )
 
 
-def _as_bytes_of(run: str, codec: str) -> bytes | None:
-    try:
-        return run.encode(codec)
-    except UnicodeEncodeError:
-        return None
-
-
 def damage(text: str) -> str | None:
     """What encoding damage ``text`` still shows, in words; ``None`` for clean text.
 
-    Three kinds are told apart: replacement characters (bytes that decoded to nothing), and runs
-    of text that were UTF-8 (or GBK) decoded with a legacy codec before they reached us, such as
-    ``鏀垮簻淇℃伅`` for 政府信息 or ``æ”¿åºœ`` for 政府.
+    Three kinds are told apart: replacement characters (bytes that decoded to nothing), UTF-8
+    text that was decoded as GBK before it reached us (``鏀垮簻淇℃伅`` for 政府信息), and UTF-8 or
+    GBK text decoded as Latin-1 (``æ”¿åºœ`` for 政府). Wrong-codec text is found by encoding it
+    back with the codec that produced it and reading the bytes with the right one: a run of at
+    least :data:`~govreport_parse.settings.MOJIBAKE_MIN_RUN` characters that then reads as
+    plausible Chinese does not happen by chance.
 
     >>> damage("政府信息公开工作年度报告") is None
     True
-    >>> damage("政府\\ufffd\\ufffd公开")
+    >>> damage("政府\ufffd\ufffd公开")
     '2 replacement character(s) (undecodable bytes)'
     >>> damage("关于鏀垮簻淇℃伅宸ヤ綔骞村害鎶ュ憡")
-    "UTF-8 text decoded as GBK: '关于鏀垮簻淇℃伅宸ヤ綔骞村害鎶ュ憡' reads '政府信息工作年度报告'"
+    "UTF-8 text decoded as GBK (it reads '政府信息工作年度报告')"
+    >>> damage("关于æ”¿åºœå¹´åº¦æŠ¥å‘Š")
+    "UTF-8 text decoded as Latin-1 (it reads '政府年度报告')"
     """
     found: list[str] = []
     replaced = text.count("\ufffd")
     if replaced:
         found.append(f"{replaced} replacement character(s) (undecodable bytes)")
-    wrong = _wrong_codec(text)
-    if wrong:
-        found.append(wrong)
+    found.extend(w for w in (_utf8_read_as_gbk(text), _read_as_latin1(text)) if w)
     return "; ".join(found) or None
 
 
-def _wrong_codec(text: str) -> str | None:
-    wide_total = 0
-    damaged = 0
-    example: tuple[str, str, str] | None = None
-    for m in _CJK_OR_LATIN1_RUN.finditer(text):
+# UTF-8 encoded CJK characters (3 bytes each), at least MOJIBAKE_MIN_RUN of them in a row.
+_UTF8_CJK_RUN = re.compile(rb"(?:[\xe3-\xe9][\x80-\xbf][\x80-\xbf]){%d,}" % MOJIBAKE_MIN_RUN)
+# Characters that Latin-1 and cp1252 make of the bytes 0x80-0xFF; a CJK character is two or
+# three of them.
+_LATIN1_RUN = re.compile(
+    "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+    f"{{{2 * MOJIBAKE_MIN_RUN},}}"
+)
+
+
+def _utf8_read_as_gbk(text: str) -> str | None:
+    if text.isascii():
+        return None
+    raw = text.encode("gb18030", errors="replace")
+    runs = _UTF8_CJK_RUN.findall(raw)
+    if not runs:
+        return None
+    fixed = "".join(run.decode("utf-8", errors="replace") for run in runs)
+    if plausibility(fixed) < _MIN_PLAUSIBLE:
+        return None
+    return f"UTF-8 text decoded as GBK (it reads {fixed[:24]!r})"
+
+
+def _read_as_latin1(text: str) -> str | None:
+    for m in _LATIN1_RUN.finditer(text):
         run = m.group()
-        wide_total += len(run)
-        if len(run) < MOJIBAKE_MIN_RUN:
-            continue
-        hit = _reread(run)
-        if hit is not None:
-            damaged += len(run)
-            if example is None:
-                example = (hit[0], run, hit[1])
-    if example is None:
-        return None
-    # Isolated short hits in genuine text are chance; a long run or a share of the text is not.
-    if damaged < 3 * MOJIBAKE_MIN_RUN and damaged < MOJIBAKE_RATIO * wide_total:
-        return None
-    what, run, fixed = example
-    return f"{what}: {run[:24]!r} reads {fixed[:24]!r}"
-
-
-def _reread(run: str) -> tuple[str, str] | None:
-    """If ``run`` is bytes decoded with the wrong codec, (what happened, the text it was)."""
-    for codec, label in (("gb18030", "GBK"), ("cp1252", "Latin-1"), ("latin-1", "Latin-1")):
-        raw = _as_bytes_of(run, codec)
-        if raw is None:
-            continue
-        if codec == "gb18030":
-            utf8 = b"".join(_UTF8_CJK_RUN.findall(raw))
-            if len(utf8) >= 3 * (MOJIBAKE_MIN_RUN // 2) and len(utf8) * 2 >= len(raw):
-                fixed = utf8.decode("utf-8", errors="replace")
-                if plausibility(fixed) >= _MIN_PLAUSIBLE:
-                    return "UTF-8 text decoded as GBK", fixed
-            continue
-        fixed_or_none = _try(raw, "utf-8")
-        if fixed_or_none is not None and plausibility(fixed_or_none) >= _MIN_PLAUSIBLE:
-            return f"UTF-8 text decoded as {label}", fixed_or_none
-        gbk = _try(raw, "gb18030")
-        if gbk is not None and plausibility(gbk) >= _MIN_PLAUSIBLE:
-            return f"GBK text decoded as {label}", gbk
+        try:
+            raw = run.encode("cp1252")
+        except UnicodeEncodeError:
+            raw = run.encode("latin-1", errors="ignore")
+        for codec, what in (("utf-8", "UTF-8"), ("gb18030", "GBK")):
+            fixed = _try(raw, codec)
+            if fixed is not None and plausibility(fixed) >= _MIN_PLAUSIBLE:
+                return f"{what} text decoded as Latin-1 (it reads {fixed[:24]!r})"
     return None

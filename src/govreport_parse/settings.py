@@ -55,13 +55,8 @@ BINARY_RATIO: Final = 0.10
 #: Characters of the decoded text sampled for the binary-junk test.
 BINARY_SAMPLE_CHARS: Final = 20_000
 
-#: Share of the non-ASCII text in runs that read as text decoded with the wrong codec (UTF-8 as
-#: GBK, UTF-8 or GBK as Latin-1) above which a ``mojibake`` issue is reported, however short
-#: the runs; three runs' worth is reported on any page.
-MOJIBAKE_RATIO: Final = 0.05
-
-#: Shortest run of non-ASCII characters examined as possible wrong-codec text (shorter runs
-#: read as UTF-8 by chance too often).
+#: Fewest consecutive characters of text decoded with the wrong codec (UTF-8 as GBK, UTF-8 or
+#: GBK as Latin-1) reported as ``mojibake``: shorter runs read as Chinese by chance too often.
 MOJIBAKE_MIN_RUN: Final = 4
 
 #: Seconds a single regular expression may run on untrusted text (``regex`` module timeout);

@@ -48,6 +48,11 @@ _ANY_QUOTE = re.compile("[" + "".join(_QUOTE_MAP) + "]")
 _FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
+_COMMON_FULLWIDTH = tuple(
+    (ch, unicodedata.normalize("NFKC", ch)) for ch in "，：；（）！？％／－\u3000"
+)
+
+
 def _halfwidth(m: re.Match[str]) -> str:
     ch = m.group()
     return " " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)
@@ -62,7 +67,13 @@ def nfkc(text: str) -> str:
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text
     # Replacing a character by its full compatibility decomposition leaves the NFKC of the
-    # text unchanged; if the result is normalised, it is the NFKC of the input.
+    # text unchanged; if the result is normalised, it is the NFKC of the input. The common
+    # full-width punctuation goes by plain replacement, the rest by one regex pass.
+    for wide, narrow in _COMMON_FULLWIDTH:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     narrowed = _FULLWIDTH.sub(_halfwidth, text)
     if unicodedata.is_normalized("NFKC", narrowed):
         return narrowed

@@ -107,6 +107,7 @@ def tokenize_text(text: str) -> Page:
         raw_lines = raw_lines[:MAX_LINES]
     lines: list[Line] = []
     long_lines = 0
+    wide_lines = 0
     for number, raw in enumerate(raw_lines, 1):
         if len(raw) > MAX_LINE_CHARS:
             raw = raw[:MAX_LINE_CHARS]
@@ -114,6 +115,8 @@ def tokenize_text(text: str) -> Page:
         if not raw:
             lines.append(Line(number, LineKind.EMPTY))
         elif "|" in raw or "｜" in raw:
+            if raw.count("|") + raw.count("｜") > MAX_CELLS_PER_LINE + 1:
+                wide_lines += 1
             lines.append(_pipe_line(raw, number))
         elif not raw.strip():
             lines.append(Line(number, LineKind.TEXT, [Cell("", number)]))
@@ -126,6 +129,14 @@ def tokenize_text(text: str) -> Page:
             (
                 "line_truncated",
                 f"{long_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut",
+            )
+        )
+    if wide_lines:
+        notes.append(
+            (
+                "cells_truncated",
+                f"{wide_lines} line(s) had more than {MAX_CELLS_PER_LINE} cells; "
+                "the rest were dropped",
             )
         )
     return Page(kind="text", lines=lines, notes=notes)
