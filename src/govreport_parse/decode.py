@@ -48,6 +48,23 @@ _SUPERSETS = {
     "utf_8_sig": "utf-8",
 }
 
+#: Labels that browsers accept (WHATWG Encoding) but Python's codec registry does not know.
+_LABEL_ALIASES = {
+    "x-gbk": "gbk",
+    "windows-936": "gbk",
+    "csgb2312": "gb2312",
+    "gb_2312-80": "gb2312",
+    "x-euc-cn": "gb2312",
+    "x-mac-chinesesimp": "gb2312",
+    "x-x-big5": "big5",
+    "x-big5": "big5",
+    "csbig5": "big5",
+    "x-mac-chinesetrad": "big5",
+    "x-sjis": "shift_jis",
+    "unicode-1-1-utf-8": "utf-8",
+    "x-unicode20utf8": "utf-8",
+}
+
 # Longest BOM first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -132,11 +149,13 @@ def plausibility(text: str) -> float:
 def normalize_encoding(label: str) -> str | None:
     """The Python codec name for an encoding label, widened to its superset; ``None`` if unknown.
 
-    >>> normalize_encoding("GB2312"), normalize_encoding("utf8"), normalize_encoding("x-nonsense")
-    ('gb18030', 'utf-8', None)
+    >>> normalize_encoding("GB2312"), normalize_encoding("x-gbk"), normalize_encoding("x-nonsense")
+    ('gb18030', 'gb18030', None)
     """
+    label = label.strip().lower()
+    label = _LABEL_ALIASES.get(label, label)
     try:
-        name = codecs.lookup(label.strip().lower()).name
+        name = codecs.lookup(label).name
     except (LookupError, ValueError):
         return None
     name = name.replace("-", "_")

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from . import build, header, labels, sections, tables, textnorm, validate
+from . import build, header, labels, saferegex, sections, tables, textnorm, validate
 from . import values as values_module
 from .decode import damage, decode, normalize_encoding
 from .exceptions import (
@@ -34,7 +34,7 @@ from .exceptions import (
 )
 from .models import Report
 from .settings import BINARY_RATIO, BINARY_SAMPLE_CHARS, MAX_INPUT_BYTES, MAX_ISSUES_PER_CODE
-from .state import Document
+from .state import Document, HeaderInfo
 from .tokenizers import sniff_kind, tokenize_element, tokenize_html, tokenize_text
 
 __all__ = ["STAGES", "Source", "Stage", "parse"]
@@ -59,6 +59,12 @@ def _decode(doc: Document) -> None:
         return
     data = doc.data
     if doc.text:
+        if not doc.text.isascii():
+            try:
+                doc.text.encode("utf-8")
+            except UnicodeEncodeError:
+                # Lone surrogates (from a careless decode upstream) cannot be output as JSON.
+                doc.text = doc.text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
         if len(doc.text) > MAX_INPUT_BYTES:
             doc.issue(
                 "input_truncated",
@@ -76,6 +82,9 @@ def _decode(doc: Document) -> None:
             doc.issue("empty_input", "the input is empty", "error")
             return
         doc.encoding, doc.text = decode(data, None)
+        if len(data) < len(doc.data):
+            # The cut may have split the last character.
+            doc.text = doc.text.rstrip("\ufffd")
     text = doc.text
     if not text.strip():
         doc.issue("empty_input", "the input holds no text", "error")
@@ -174,13 +183,18 @@ def parse(
     >>> report.format, report.value("proactive.licensing.decisions")
     ('fmt2021', 3970)
     """
-    textnorm.forget()
-    values_module.forget()
+    _forget()
     try:
         return _parse(source, url=url, encoding=encoding, strict=strict)
     finally:
-        textnorm.forget()
-        values_module.forget()
+        _forget()
+
+
+def _forget() -> None:
+    """Empty the per-document memos and records of the helper modules."""
+    textnorm.forget()
+    values_module.forget()
+    saferegex.forget()
 
 
 def _parse(source: Any, *, url: str | None, encoding: str | None, strict: bool) -> Report:
@@ -241,8 +255,23 @@ def _cap_issues(doc: Document) -> None:
 
 
 def _finish(doc: Document, strict: bool) -> Report:
+    slow = saferegex.timeouts()
+    if slow:
+        doc.issue(
+            "regex_timeout",
+            f"{len(slow)} pattern match(es) gave up after the time limit "
+            f"(first: {slow[0][:60]!r}); they were taken as not matching",
+            "warning",
+        )
     _cap_issues(doc)
-    report = build.report(doc)
+    try:
+        report = build.report(doc)
+    except Exception as exc:
+        # The stages left something the output model rejects: keep what is sure.
+        LOGGER.exception("building the report failed")
+        doc.header, doc.sections, doc.indicators, doc.unmapped = HeaderInfo(), [], [], []
+        doc.issue("internal_error", f"the report could not be built: {type(exc).__name__}", "error")
+        report = build.report(doc)
     if strict:
         for issue in report.issues:
             if issue.severity == "error":

@@ -26,8 +26,9 @@ MAX_CELLS_PER_LINE: Final = 400
 #: At most this many lines (text rendering) are tokenized (issue ``too_many_lines``).
 MAX_LINES: Final = 200_000
 
-#: At most this many rows of one HTML table are read (issue ``table_truncated``). The longest
-#: official table has about 90 rows; page layouts nest a few hundred more.
+#: At most this many rows of one HTML table, or consecutive lines with pipes in text, are read
+#: (issue ``table_truncated``). The longest official table has about 90 rows (some 900 lines
+#: when flattened one cell per line); page layouts nest a few hundred more.
 MAX_TABLE_ROWS: Final = 5_000
 
 #: HTML nesting deeper than this is flattened into its parent's text (issue ``markup_too_deep``).

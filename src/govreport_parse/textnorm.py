@@ -18,6 +18,8 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
+from .saferegex import BoundedPattern
+
 __all__ = ["cn_numeral", "fold", "forget", "key", "nfkc", "strip_pinyin", "to_simplified"]
 
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -102,12 +104,14 @@ def _t2s_in_gb2312() -> re.Pattern[str]:
 
 
 @cache
-def _vocab() -> tuple[list[tuple[re.Pattern[str], str]], re.Pattern[str], re.Pattern[str]]:
+def _vocab() -> tuple[list[tuple[BoundedPattern, str]], re.Pattern[str], BoundedPattern]:
     data = tomllib.loads(_data_text("textnorm.toml"))
-    phrases = [(re.compile(p), r) for p, r in data["tw_phrases"]]
-    toneless = "|".join(sorted(data["toneless_pinyin"], key=len, reverse=True))
+    phrases = [(BoundedPattern(p), r) for p, r in data["tw_phrases"]]
+    toneless = "|".join(
+        re.escape(w) for w in sorted(data["toneless_pinyin"], key=len, reverse=True)
+    )
     # Text in which none of the phrase patterns can match is left alone without running them.
-    any_phrase = re.compile("|".join(f"(?:{p})" for p, _ in data["tw_phrases"]))
+    any_phrase = BoundedPattern("|".join(f"(?:{p})" for p, _ in data["tw_phrases"]))
     return phrases, re.compile(rf"(?<=[{_CJK}])\((?:{toneless})\)"), any_phrase
 
 

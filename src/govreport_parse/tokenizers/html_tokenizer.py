@@ -135,7 +135,7 @@ def _parse(text: str) -> tuple[Any, list[tuple[str, str]]]:
         return None, []
     notes: list[tuple[str, str]] = []
     for entry in parser.error_log:
-        message = str(entry.message)
+        message = str(entry.message).strip()
         if "Excessive depth" in message:
             notes.append(
                 (

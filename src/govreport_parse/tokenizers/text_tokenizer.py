@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..settings import MAX_CELLS_PER_LINE, MAX_LINE_CHARS, MAX_LINES
+from ..settings import MAX_CELLS_PER_LINE, MAX_LINE_CHARS, MAX_LINES, MAX_TABLE_ROWS
 from ..tokens import Cell, Line, LineKind, Page
 from ..values import is_unit, parse_value
 
@@ -108,13 +108,23 @@ def tokenize_text(text: str) -> Page:
     lines: list[Line] = []
     long_lines = 0
     wide_lines = 0
+    run = 0  # consecutive lines with pipes: the rows of one flattened table
+    cut_rows = 0
     for number, raw in enumerate(raw_lines, 1):
         if len(raw) > MAX_LINE_CHARS:
             raw = raw[:MAX_LINE_CHARS]
             long_lines += 1
+        if "|" in raw or "｜" in raw:
+            run += 1
+            if run > MAX_TABLE_ROWS:
+                cut_rows += 1
+                lines.append(Line(number, LineKind.EMPTY))
+                continue
+        else:
+            run = 0
         if not raw:
             lines.append(Line(number, LineKind.EMPTY))
-        elif "|" in raw or "｜" in raw:
+        elif run:
             if raw.count("|") + raw.count("｜") > MAX_CELLS_PER_LINE + 1:
                 wide_lines += 1
             lines.append(_pipe_line(raw, number))
@@ -129,6 +139,14 @@ def tokenize_text(text: str) -> Page:
             (
                 "line_truncated",
                 f"{long_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut",
+            )
+        )
+    if cut_rows:
+        notes.append(
+            (
+                "table_truncated",
+                f"{cut_rows} line(s) beyond the first {MAX_TABLE_ROWS} of a flattened table "
+                "were dropped",
             )
         )
     if wide_lines:
