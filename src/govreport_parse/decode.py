@@ -104,7 +104,11 @@ _COMMON_HANZI = (
 #: Plausibility a reading needs to be believed without a declaration backing it.
 _MIN_PLAUSIBLE = 0.3
 
+#: A declared codec is kept while its reading is at least this share as plausible as the best.
+_DECLARED_WINS = 0.5
+
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def _data_text(name: str) -> str:
@@ -125,25 +129,22 @@ def _frequent_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
-@cache
-def _frequent_pattern() -> re.Pattern[str]:
-    return re.compile("[" + "".join(sorted(_frequent_chars())) + "]")
-
-
 def plausibility(text: str) -> float:
     """Share of the non-ASCII characters of ``text`` that are frequent in report pages.
 
     Genuine Chinese text scores about 0.5–0.8; Chinese bytes read with the wrong codec score
-    close to 0; text without non-ASCII characters scores 0.
+    close to 0; text without non-ASCII characters scores 0. The first
+    :data:`~govreport_parse.settings.DETECT_SAMPLE_CHARS` non-ASCII characters are looked at
+    (markup and other ASCII is skipped).
 
     >>> plausibility("政府信息公开工作年度报告") > 0.8, plausibility("鏀垮簻淇℃伅鍏紑") < 0.2
     (True, True)
     """
-    sample = text[:DETECT_SAMPLE_CHARS]
-    wide = len(sample) - len(sample.encode("ascii", "ignore"))
-    if wide == 0:
+    wide = "".join(_NON_ASCII_RUN.findall(text, 0, 8 * DETECT_SAMPLE_CHARS))
+    wide = wide[:DETECT_SAMPLE_CHARS]
+    if not wide:
         return 0.0
-    return len(_frequent_pattern().findall(sample)) / wide
+    return sum(map(_frequent_chars().__contains__, wide)) / len(wide)
 
 
 def normalize_encoding(label: str) -> str | None:
@@ -239,22 +240,30 @@ def _best_reading(data: bytes, declared: str | None) -> tuple[str, str] | None:
             sample = _try(data, enc)
             if sample is None:
                 continue
-        scored.append((plausibility(sample), enc))
-    for enc, sample in _utf16_reading(data):
-        # Almost any even-length input decodes as UTF-16: only Chinese-looking readings count.
         score = plausibility(sample)
-        if score >= _MIN_PLAUSIBLE:
-            scored.append((score, enc))
-    if not scored:
-        return None
-    best_score, best = max(scored, key=lambda pair: pair[0])
-    # The declared codec wins unless another reading is clearly more Chinese.
-    for score, enc in scored:
-        if enc == declared and score >= 0.5 * best_score:
-            best = enc
+        if enc == declared and score >= _DECLARED_WINS:
+            # No reading can be more than twice as plausible: the declaration stands.
             break
-    text = _try(data, best)
-    return (best, text) if text is not None else None
+        scored.append((score, enc))
+    else:
+        for enc, sample in _utf16_reading(data):
+            # Almost any even-length input decodes as UTF-16: only Chinese-looking readings
+            # count.
+            score = plausibility(sample)
+            if score >= _MIN_PLAUSIBLE:
+                scored.append((score, enc))
+        if not scored:
+            return None
+        best_score, best = max(scored, key=lambda pair: pair[0])
+        # The declared codec wins unless another reading is clearly more Chinese.
+        for score, enc in scored:
+            if enc == declared and score >= _DECLARED_WINS * best_score:
+                best = enc
+                break
+        declared = best
+    assert declared is not None
+    text = _try(data, declared)
+    return (declared, text) if text is not None else None
 
 
 def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -341,6 +350,11 @@ _LATIN1_RUN = re.compile(
 )
 
 
+# Every such run holds a Latin-1 letter from U+00C0 on (the lead byte of a UTF-8 or GBK
+# character); × and ÷, common in Chinese text, are left out of the quick test.
+_LATIN1_LEAD = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+
+
 def _utf8_read_as_gbk(text: str) -> str | None:
     if text.isascii():
         return None
@@ -355,6 +369,8 @@ def _utf8_read_as_gbk(text: str) -> str | None:
 
 
 def _read_as_latin1(text: str) -> str | None:
+    if text.isascii() or _LATIN1_LEAD.search(text) is None:
+        return None
     for m in _LATIN1_RUN.finditer(text):
         run = m.group()
         try:
