@@ -74,6 +74,11 @@ class TestChineseCodecs:
         """Big5 bytes read far more plausibly as Big5 than as GBK."""
         assert decode(TRADITIONAL.encode("big5")) == ("big5hkscs", TRADITIONAL)
 
+    def test_big5_after_a_long_ascii_head(self) -> None:
+        """Detection reads the page's Chinese, however much script comes before it."""
+        markup = f"<html><head><script>{'var x = 1;' * 5000}</script></head><body>{TRADITIONAL}"
+        assert decode(markup.encode("big5")) == ("big5hkscs", markup)
+
     def test_big5_declared(self) -> None:
         """A declared Big5 page decodes with the HKSCS superset."""
         markup = page("big5", TRADITIONAL)

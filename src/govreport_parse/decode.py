@@ -22,10 +22,13 @@ import re
 from functools import cache
 from importlib import resources
 
+import regex
+
 from .settings import (
     DEFAULT_ENCODING,
     DETECT_SAMPLE_CHARS,
     MOJIBAKE_MIN_RUN,
+    REGEX_TIMEOUT,
     SNIFF_BYTES,
 )
 
@@ -109,6 +112,7 @@ _DECLARED_WINS = 0.5
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 
 def _data_text(name: str) -> str:
@@ -140,8 +144,14 @@ def plausibility(text: str) -> float:
     >>> plausibility("政府信息公开工作年度报告") > 0.8, plausibility("鏀垮簻淇℃伅鍏紑") < 0.2
     (True, True)
     """
-    wide = "".join(_NON_ASCII_RUN.findall(text, 0, 8 * DETECT_SAMPLE_CHARS))
-    wide = wide[:DETECT_SAMPLE_CHARS]
+    parts: list[str] = []
+    size = 0
+    for m in _NON_ASCII_RUN.finditer(text):
+        parts.append(m.group())
+        size += len(parts[-1])
+        if size >= DETECT_SAMPLE_CHARS:
+            break
+    wide = "".join(parts)[:DETECT_SAMPLE_CHARS]
     if not wide:
         return 0.0
     return sum(map(_frequent_chars().__contains__, wide)) / len(wide)
@@ -231,10 +241,15 @@ def _utf16_reading(data: bytes) -> list[tuple[str, str]]:
 
 def _best_reading(data: bytes, declared: str | None) -> tuple[str, str] | None:
     """Among the clean readings of ``data``, the declared one unless another reads far better."""
-    head = data[: 4 * DETECT_SAMPLE_CHARS]
+    # Judge the readings on the bytes from the first non-ASCII one on (markup and scripts come
+    # first on most pages); everything before it is ASCII, so this starts on a character.
+    first = _HIGH_BYTE.search(data)
+    start = first.start() if first else 0
+    head = data[start : start + 4 * DETECT_SAMPLE_CHARS]
+    partial = len(head) < len(data)
     scored: list[tuple[float, str]] = []
     for enc in dict.fromkeys([e for e in (declared, "gb18030", "big5hkscs") if e]):
-        sample = _try(head, enc) if len(data) > len(head) else None
+        sample = _try(head, enc) if partial else None
         if sample is None:
             # The cut may fall inside a character: judge clean decoding on the whole input.
             sample = _try(data, enc)
@@ -340,7 +355,8 @@ def damage(text: str) -> str | None:
 
 
 # UTF-8 encoded CJK characters (3 bytes each), at least MOJIBAKE_MIN_RUN of them in a row.
-_UTF8_CJK_RUN = re.compile(rb"(?:[\xe3-\xe9][\x80-\xbf][\x80-\xbf]){%d,}" % MOJIBAKE_MIN_RUN)
+# (The regex module scans bytes for this class far faster than re does.)
+_UTF8_CJK_RUN = regex.compile(rb"(?:[\xe3-\xe9][\x80-\xbf][\x80-\xbf]){%d,}" % MOJIBAKE_MIN_RUN)
 # Characters that Latin-1 and cp1252 make of the bytes 0x80-0xFF; a CJK character is two or
 # three of them.
 _LATIN1_RUN = re.compile(
@@ -359,7 +375,10 @@ def _utf8_read_as_gbk(text: str) -> str | None:
     if text.isascii():
         return None
     raw = text.encode("gb18030", errors="replace")
-    runs = _UTF8_CJK_RUN.findall(raw)
+    try:
+        runs: list[bytes] = _UTF8_CJK_RUN.findall(raw, timeout=REGEX_TIMEOUT)
+    except TimeoutError:  # pragma: no cover - the pattern is linear
+        return None
     if not runs:
         return None
     fixed = "".join(run.decode("utf-8", errors="replace") for run in runs)

@@ -42,8 +42,8 @@ MAX_ISSUES_PER_CODE: Final = 100
 #: Bytes looked at when sniffing the kind (HTML or text) and a declared charset.
 SNIFF_BYTES: Final = 4096
 
-#: Characters of each candidate reading scored when the charset has to be detected.
-DETECT_SAMPLE_CHARS: Final = 8192
+#: Non-ASCII characters of each candidate reading scored when the charset has to be detected.
+DETECT_SAMPLE_CHARS: Final = 2048
 
 #: Codec used when nothing else fits; undecodable bytes become U+FFFD.
 DEFAULT_ENCODING: Final = "utf-8"

@@ -98,9 +98,16 @@ def _t2s_table() -> dict[int, str]:
 
 @cache
 def _t2s_in_gb2312() -> re.Pattern[str]:
-    """The few traditional characters of the map that GB2312 can encode (乾, 著, 於 …)."""
-    chars = sorted(chr(c) for c in _t2s_table() if chr(c).encode("gb2312", "ignore"))
+    """The few characters the map changes that GB2312 can encode (乾, 著, 於 …)."""
+    table = _t2s_table()
+    chars = sorted(
+        chr(c) for c, to in table.items() if chr(c) != to and chr(c).encode("gb2312", "ignore")
+    )
     return re.compile("[" + "".join(chars) + "]" if chars else "(?!)")
+
+
+def _t2s_char(m: re.Match[str]) -> str:
+    return _t2s_table()[ord(m.group())]
 
 
 @cache
@@ -126,9 +133,7 @@ def to_simplified(text: str) -> str:
     except UnicodeEncodeError:
         return text.translate(_t2s_table())
     # Only GB2312 characters: the map can change nothing but its few GB2312 sources.
-    if _t2s_in_gb2312().search(text) is None:
-        return text
-    return text.translate(_t2s_table())
+    return _t2s_in_gb2312().sub(_t2s_char, text)
 
 
 def strip_pinyin(text: str) -> str:

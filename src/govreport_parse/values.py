@@ -283,7 +283,8 @@ def convert(doc: Document) -> None:
                 continue
             ident, col = target
             parsed = parse_value(cell.text)
-            item = IndicatorValue(
+            # Every field is already of its declared type: construct without re-validating.
+            item = IndicatorValue.model_construct(
                 id=ident,
                 column=col,
                 value=parsed.value,
