@@ -45,19 +45,30 @@ GOAL_VS_SOUP = 10.0
 
 def _time(fn: Callable[[], object], repeat: int) -> float:
     """Median wall time of ``repeat`` calls (after one warm-up call), in seconds."""
-    fn()
-    times = []
+    return _time_many({"fn": fn}, repeat)["fn"]
+
+
+def _time_many(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median wall time per call of each function, the calls interleaved round-robin.
+
+    Interleaving keeps the ratios fair when the machine's load changes during the run.
+    """
+    for fn in fns.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
     gc_was = gc.isenabled()
     gc.disable()
     try:
         for _ in range(repeat):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
+            for name, fn in fns.items():
+                start = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - start)
+            gc.collect()
     finally:
         if gc_was:
             gc.enable()
-    return statistics.median(times)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def _peak(fn: Callable[[], object]) -> int:
@@ -112,7 +123,7 @@ def bench_html(pages: list[BenchPage], repeat: int) -> dict[str, float]:
     ratios_lxml, ratios_soup, ratios_traf = [], [], []
     for page in pages:
         contenders = _contenders_html(page)
-        t = {name: _time(fn, repeat) for name, fn in contenders.items()}
+        t = _time_many(contenders, repeat)
         whole = _lxml_reads_whole_page(page)
         r_lxml = t["parse"] / t["lxml"]
         r_soup = t["soup"] / t["parse"]
@@ -145,8 +156,14 @@ def bench_text(pages: list[BenchPage], repeat: int) -> dict[str, float]:
     for page in pages:
         data = page.text
         codec = "utf-8" if page.encoding == "utf-8" else "gb18030"
-        t_parse = _time(lambda data=data: parse(data), repeat)  # type: ignore[misc]
-        t_bare = _time(lambda data=data, codec=codec: _bare_text(data, codec), repeat)  # type: ignore[misc]
+        t = _time_many(
+            {
+                "parse": lambda data=data: parse(data),  # type: ignore[misc]
+                "bare": lambda data=data, codec=codec: _bare_text(data, codec),  # type: ignore[misc]
+            },
+            repeat,
+        )
+        t_parse, t_bare = t["parse"], t["bare"]
         ratios.append(t_parse / t_bare)
         print(
             f"{page.name:34} {len(data) // 1024:5d} {_fmt_ms(t_parse)}    {_fmt_ms(t_bare)}    "
