@@ -59,5 +59,24 @@ score: $(VENV)/.installed
 	  $(PYTHON) $(SHARED)/tools/score.py $(SHARED)/corpus/$$set --cmd "$(BIN)/govreport-parse parse" | tail -n 1; \
 	done
 
+## bench: time parse() against lxml, BeautifulSoup and trafilatura on generated report pages
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/bench_parse.py $(BENCH_ARGS)
+
+## fuzz: coverage-guided fuzzing of parse() for FUZZ_SECONDS; findings are kept in fixtures/fuzz/
+FUZZ_SECONDS ?= 300
+$(VENV)/.installed-fuzz: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	touch $@ $(VENV)/.installed
+
+fuzz: $(VENV)/.installed-fuzz
+	mkdir -p .fuzz-corpus fixtures/fuzz
+	$(BIN)/python fuzz/fuzz_parse.py -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+	  -rss_limit_mb=4096 -artifact_prefix=fixtures/fuzz/ .fuzz-corpus fuzz/seeds
+
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

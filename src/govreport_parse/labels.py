@@ -21,7 +21,7 @@ from .textnorm import key
 from .tokens import Cell
 from .values import is_unit, parse_value
 
-__all__ = ["Match", "Resolver", "assign", "core", "resolver"]
+__all__ = ["Match", "Resolver", "assign", "core", "forget", "resolver"]
 
 _ENUM = re.compile(
     r"^(?:"
@@ -284,6 +284,12 @@ class Resolver:
             if match.row is not None or match.section or match.group:
                 return match, n
         return _NO_MATCH, 0
+
+
+def forget() -> None:
+    """Empty the memos of label normalisation and lookup."""
+    core.cache_clear()
+    resolver()._memo.clear()
 
 
 @cache

@@ -17,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from . import build, header, labels, sections, tables, validate
+from . import build, header, labels, saferegex, sections, tables, textnorm, validate
 from . import values as values_module
-from .decode import decode, normalize_encoding
+from .decode import damage, decode, normalize_encoding
 from .exceptions import (
     DecodeError,
     GovReportError,
@@ -32,13 +33,17 @@ from .exceptions import (
     TableError,
 )
 from .models import Report
-from .settings import BINARY_RATIO, MAX_INPUT_BYTES, MOJIBAKE_RATIO
-from .state import Document
+from .settings import BINARY_RATIO, BINARY_SAMPLE_CHARS, MAX_INPUT_BYTES, MAX_ISSUES_PER_CODE
+from .state import Document, HeaderInfo
 from .tokenizers import sniff_kind, tokenize_element, tokenize_html, tokenize_text
 
-__all__ = ["STAGES", "Source", "Stage", "parse"]
+__all__ = ["STAGES", "Source", "Stage", "clear_caches", "parse"]
 
 LOGGER = logging.getLogger(__name__)
+
+# Characters that never occur in a text page: C0 controls (but tab, newlines, form feed) and the
+# replacement character left by undecodable bytes.
+_JUNK_CHAR = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 #: A pipeline stage: reads and extends the working document.
 Stage: TypeAlias = Callable[[Document], None]
@@ -53,7 +58,21 @@ def _decode(doc: Document) -> None:
         doc.kind = "html"
         return
     data = doc.data
-    if len(data) > MAX_INPUT_BYTES:
+    if doc.text:
+        if not doc.text.isascii():
+            try:
+                doc.text.encode("utf-8")
+            except UnicodeEncodeError:
+                # Lone surrogates (from a careless decode upstream) cannot be output as JSON.
+                doc.text = doc.text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if len(doc.text) > MAX_INPUT_BYTES:
+            doc.issue(
+                "input_truncated",
+                f"input of {len(doc.text)} characters cut to {MAX_INPUT_BYTES}",
+                "warning",
+            )
+            doc.text = doc.text[:MAX_INPUT_BYTES]
+    elif len(data) > MAX_INPUT_BYTES:
         doc.issue(
             "input_truncated", f"input of {len(data)} bytes cut to {MAX_INPUT_BYTES}", "warning"
         )
@@ -63,21 +82,27 @@ def _decode(doc: Document) -> None:
             doc.issue("empty_input", "the input is empty", "error")
             return
         doc.encoding, doc.text = decode(data, None)
-        if doc.encoding and doc.encoding != normalize_encoding(doc.encoding):
-            doc.encoding = normalize_encoding(doc.encoding) or doc.encoding
+        if len(data) < len(doc.data):
+            # The cut may have split the last character.
+            doc.text = doc.text.rstrip("\ufffd")
     text = doc.text
     if not text.strip():
         doc.issue("empty_input", "the input holds no text", "error")
+        doc.text = ""
         return
-    sample = text[:20000]
-    bad = sample.count("\ufffd") + sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
-    ratio = bad / max(1, len(sample))
+    sample = text[:BINARY_SAMPLE_CHARS]
+    ratio = len(_JUNK_CHAR.findall(sample)) / len(sample)
     if ratio > BINARY_RATIO:
         doc.issue(
-            "binary_input", f"{ratio:.0%} of the input is not text; it is read as junk", "error"
+            "binary_input",
+            f"{ratio:.0%} of the input is control or undecodable bytes; it is not read as a page",
+            "error",
         )
-    elif sample.count("\ufffd") / max(1, len(sample)) > MOJIBAKE_RATIO:
-        doc.issue("mojibake", "the text holds replacement characters (damaged encoding)", "warning")
+        doc.text = ""
+        return
+    damaged = damage(text)
+    if damaged:
+        doc.issue("mojibake", f"the text shows encoding damage: {damaged}", "warning")
     if "\x00" in text:
         doc.text = text.replace("\x00", "")
     doc.kind = sniff_kind(doc.text)
@@ -158,6 +183,27 @@ def parse(
     >>> report.format, report.value("proactive.licensing.decisions")
     ('fmt2021', 3970)
     """
+    saferegex.forget()
+    try:
+        return _parse(source, url=url, encoding=encoding, strict=strict)
+    finally:
+        saferegex.forget()
+
+
+def clear_caches() -> None:
+    """Empty every memo of the parser (label keys, cell values, label lookups).
+
+    The memos are bounded and speed up batches, where labels repeat from page to page; the
+    benchmark empties them before each timed call to measure a page seen for the first time.
+    """
+    textnorm.forget()
+    values_module.forget()
+    saferegex.forget()
+    labels.forget()
+    tables.forget()
+
+
+def _parse(source: Any, *, url: str | None, encoding: str | None, strict: bool) -> Report:
     path: list[str | None] = [None]
     try:
         data, text, preparsed = _load(source, path)
@@ -193,8 +239,45 @@ def parse(
     return _finish(doc, strict)
 
 
+def _cap_issues(doc: Document) -> None:
+    """Keep at most :data:`MAX_ISSUES_PER_CODE` issues of each code; count the rest."""
+    counts: dict[str, int] = {}
+    kept = []
+    for issue in doc.issues:
+        n = counts[issue.code] = counts.get(issue.code, 0) + 1
+        if n <= MAX_ISSUES_PER_CODE:
+            kept.append(issue)
+    dropped = {
+        code: n - MAX_ISSUES_PER_CODE for code, n in counts.items() if n > MAX_ISSUES_PER_CODE
+    }
+    if dropped:
+        doc.issues = kept
+        listing = ", ".join(f"{n} more {code}" for code, n in sorted(dropped.items()))
+        doc.issue(
+            "issues_truncated",
+            f"only {MAX_ISSUES_PER_CODE} issues of a kind are listed; {listing}",
+            "info",
+        )
+
+
 def _finish(doc: Document, strict: bool) -> Report:
-    report = build.report(doc)
+    slow = saferegex.timeouts()
+    if slow:
+        doc.issue(
+            "regex_timeout",
+            f"{len(slow)} pattern match(es) gave up after the time limit "
+            f"(first: {slow[0][:60]!r}); they were taken as not matching",
+            "warning",
+        )
+    _cap_issues(doc)
+    try:
+        report = build.report(doc)
+    except Exception as exc:
+        # The stages left something the output model rejects: keep what is sure.
+        LOGGER.exception("building the report failed")
+        doc.header, doc.sections, doc.indicators, doc.unmapped = HeaderInfo(), [], [], []
+        doc.issue("internal_error", f"the report could not be built: {type(exc).__name__}", "error")
+        report = build.report(doc)
     if strict:
         for issue in report.issues:
             if issue.severity == "error":

@@ -32,7 +32,7 @@ from .textnorm import key
 from .tokens import Cell, Line, LineKind
 from .values import UNITS, is_unit, parse_value
 
-__all__ = ["detect_format", "extract", "split_glued_digits"]
+__all__ = ["detect_format", "extract", "forget", "split_glued_digits"]
 
 _TABLES_BY_FORMAT = {
     "legacy2014": frozenset(["legacy"]),
@@ -600,6 +600,11 @@ def _sequence_cells(lines: list[Line]) -> set[int]:
             marked.update(id(c) for _, c in run)
         run = [(number, cell)]
     return marked
+
+
+def forget() -> None:
+    """Empty the memo of cue keys."""
+    _cue_key.cache_clear()
 
 
 def _iter_lines(doc: Document) -> Iterator[Line]:

@@ -8,8 +8,6 @@
 * :func:`cn_numeral` reads 一 … 九十九 (and 〇/两).
 
 The conversion tables come from ``data/t2s.tsv`` and ``data/textnorm.toml``, loaded once.
-:func:`fold` and :func:`key` keep a bounded cache of recent results: labels and cell texts repeat
-from page to page, so most calls in a batch are lookups.
 """
 
 from __future__ import annotations
@@ -17,21 +15,71 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
-__all__ = ["cn_numeral", "fold", "key", "strip_pinyin", "to_simplified"]
+from .saferegex import BoundedPattern
+
+__all__ = ["cn_numeral", "fold", "forget", "key", "nfkc", "strip_pinyin", "to_simplified"]
 
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# The lookahead is bounded like the syllable itself, so a '(' followed by a long run of
+# letters costs at most eight steps.
 _PINYIN_TONED = re.compile(
     rf"(?<=[{_CJK}])\((?=[a-zü{_TONE_VOWELS}]{{0,7}}[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,8}}\)"
 )
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
 _JUNK_FOR_KEY = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff_\ufffd*…]+")
-_QUOTES = str.maketrans(
-    {"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'"}
+_QUOTE_MAP = {
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "「": '"',
+    "」": '"',
+    "『": '"',
+    "』": '"',
+    "‘": "'",
+    "’": "'",
+}
+_QUOTES = str.maketrans(_QUOTE_MAP)
+_ANY_QUOTE = re.compile("[" + "".join(_QUOTE_MAP) + "]")
+
+# NFKC of the full-width ASCII forms and the ideographic space is the plain character: most
+# text needing NFKC needs only this, which is far cheaper than full normalisation.
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+_COMMON_FULLWIDTH = tuple(
+    (ch, unicodedata.normalize("NFKC", ch)) for ch in "，：；（）！？％／－\u3000"
 )
+
+
+def _halfwidth(m: re.Match[str]) -> str:
+    ch = m.group()
+    return " " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, skipping the work where it changes nothing.
+
+    >>> nfkc("２０１９年（試行）　報告"), nfkc("ﾊﾟ①")
+    ('2019年(試行) 報告', 'パ1')
+    """
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    # Replacing a character by its full compatibility decomposition leaves the NFKC of the
+    # text unchanged; if the result is normalised, it is the NFKC of the input. The common
+    # full-width punctuation goes by plain replacement, the rest by one regex pass.
+    for wide, narrow in _COMMON_FULLWIDTH:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    narrowed = _FULLWIDTH.sub(_halfwidth, text)
+    if unicodedata.is_normalized("NFKC", narrowed):
+        return narrowed
+    return unicodedata.normalize("NFKC", narrowed)
 
 
 def _data_text(name: str) -> str:
@@ -49,11 +97,29 @@ def _t2s_table() -> dict[int, str]:
 
 
 @cache
-def _vocab() -> tuple[list[tuple[re.Pattern[str], str]], re.Pattern[str]]:
+def _t2s_in_gb2312() -> re.Pattern[str]:
+    """The few characters the map changes that GB2312 can encode (乾, 著, 於 …)."""
+    table = _t2s_table()
+    chars = sorted(
+        chr(c) for c, to in table.items() if chr(c) != to and chr(c).encode("gb2312", "ignore")
+    )
+    return re.compile("[" + "".join(chars) + "]" if chars else "(?!)")
+
+
+def _t2s_char(m: re.Match[str]) -> str:
+    return _t2s_table()[ord(m.group())]
+
+
+@cache
+def _vocab() -> tuple[list[tuple[BoundedPattern, str]], re.Pattern[str], BoundedPattern]:
     data = tomllib.loads(_data_text("textnorm.toml"))
-    phrases = [(re.compile(p), r) for p, r in data["tw_phrases"]]
-    toneless = "|".join(sorted(data["toneless_pinyin"], key=len, reverse=True))
-    return phrases, re.compile(rf"(?<=[{_CJK}])\((?:{toneless})\)")
+    phrases = [(BoundedPattern(p), r) for p, r in data["tw_phrases"]]
+    toneless = "|".join(
+        re.escape(w) for w in sorted(data["toneless_pinyin"], key=len, reverse=True)
+    )
+    # Text in which none of the phrase patterns can match is left alone without running them.
+    any_phrase = BoundedPattern("|".join(f"(?:{p})" for p, _ in data["tw_phrases"]))
+    return phrases, re.compile(rf"(?<=[{_CJK}])\((?:{toneless})\)"), any_phrase
 
 
 def to_simplified(text: str) -> str:
@@ -62,7 +128,12 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("政府信息公開工作年度報告")
     '政府信息公开工作年度报告'
     """
-    return text.translate(_t2s_table())
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return text.translate(_t2s_table())
+    # Only GB2312 characters: the map can change nothing but its few GB2312 sources.
+    return _t2s_in_gb2312().sub(_t2s_char, text)
 
 
 def strip_pinyin(text: str) -> str:
@@ -78,15 +149,33 @@ def strip_pinyin(text: str) -> str:
 
 
 def _fold_core(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = strip_pinyin(text)
     text = to_simplified(text)
-    for pattern, repl in _vocab()[0]:
-        text = pattern.sub(repl, text)
+    phrases, _, any_phrase = _vocab()
+    if any_phrase.search(text) is not None:
+        for pattern, repl in phrases:
+            text = pattern.sub(repl, text)
+    if _ANY_QUOTE.search(text) is None:
+        return text
     return text.translate(_QUOTES)
 
 
-@lru_cache(maxsize=1 << 16)
+# Keys of the texts seen recently. The later stages ask for the key of the same cell several
+# times, and labels repeat from page to page; the memo is bounded and can be emptied with
+# :func:`forget` (``govreport_parse.pipeline.clear_caches`` does, for cold measurements).
+_KEYS: dict[str, str] = {}
+
+#: Entries after which the memo starts afresh (it is only a cache; callers outside the pipeline
+#: that never call :func:`forget` must not make it grow without end).
+_MAX_KEYS = 200_000
+
+
+def forget() -> None:
+    """Empty the memo of :func:`key`."""
+    _KEYS.clear()
+
+
 def fold(text: str) -> str:
     """Display form: NFKC, simplified characters, no pinyin, single spaces, stripped.
 
@@ -96,7 +185,6 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _fold_core(text)).strip()
 
 
-@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """Matching key: :func:`fold` without spaces, padding underscores or replacement characters.
 
@@ -105,9 +193,17 @@ def key(text: str) -> str:
     >>> key("（二）部分公開__（區分處理的）")
     '(二)部分公开(区分处理的)'
     """
-    # Removing spaces can join a letter with a combining mark: compose again, so that
-    # key(key(x)) == key(x).
-    return unicodedata.normalize("NFC", _JUNK_FOR_KEY.sub("", _fold_core(text)))
+    found = _KEYS.get(text)
+    if found is None:
+        if len(_KEYS) >= _MAX_KEYS:
+            _KEYS.clear()
+        # Removing spaces can join a letter with a combining mark: compose again, so that
+        # key(key(x)) == key(x).
+        stripped = _JUNK_FOR_KEY.sub("", _fold_core(text))
+        if not stripped.isascii() and not unicodedata.is_normalized("NFC", stripped):
+            stripped = unicodedata.normalize("NFC", stripped)
+        found = _KEYS[text] = stripped
+    return found
 
 
 _DIGITS = {

@@ -28,7 +28,6 @@ CellValue(status='text', value=None, unit=None)
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -37,12 +36,13 @@ from typing import Literal
 from .models import IndicatorValue, UnmappedRow
 from .state import Document, RawRow
 from .taxonomy import taxonomy
-from .textnorm import strip_pinyin, to_simplified
+from .textnorm import nfkc, strip_pinyin, to_simplified
 
 __all__ = [
     "UNITS",
     "CellValue",
     "convert",
+    "forget",
     "indicator_for",
     "is_unit",
     "is_value_like",
@@ -127,9 +127,15 @@ _TEXT = CellValue("text", None, None)
 
 
 def _clean(text: str) -> str:
-    text = to_simplified(strip_pinyin(unicodedata.normalize("NFKC", text)))
+    text = to_simplified(strip_pinyin(nfkc(text)))
     text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
     return _DASH_MINUS.sub("-", text)
+
+
+def forget() -> None:
+    """Empty the memos of :func:`parse_value` and :func:`is_unit`."""
+    parse_value.cache_clear()
+    is_unit.cache_clear()
 
 
 @lru_cache(maxsize=1 << 16)

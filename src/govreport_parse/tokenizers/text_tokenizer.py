@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..settings import MAX_CELLS_PER_LINE, MAX_LINE_CHARS, MAX_LINES
+from ..settings import MAX_CELLS_PER_LINE, MAX_LINE_CHARS, MAX_LINES, MAX_TABLE_ROWS
 from ..tokens import Cell, Line, LineKind, Page
 from ..values import is_unit, parse_value
 
@@ -151,13 +151,26 @@ def tokenize_text(text: str) -> Page:
         borders = {n for n, raw in enumerate(raw_lines, 1) if _BORDER.search(raw)}
         raw_lines = [raw.translate(_BOX_TABLE) if _BOX.search(raw) else raw for raw in raw_lines]
     markdown = _opens_rows_with_pipe(raw_lines)
+    wide_lines = 0
+    run = 0  # consecutive lines with pipes: the rows of one flattened table
+    cut_rows = 0
     for number, raw in enumerate(raw_lines, 1):
         if len(raw) > MAX_LINE_CHARS:
             raw = raw[:MAX_LINE_CHARS]
             long_lines += 1
+        if "|" in raw or "｜" in raw:
+            run += 1
+            if run > MAX_TABLE_ROWS:
+                cut_rows += 1
+                lines.append(Line(number, LineKind.EMPTY))
+                continue
+        else:
+            run = 0
         if not raw:
             lines.append(Line(number, LineKind.EMPTY))
-        elif "|" in raw or "｜" in raw:
+        elif run:
+            if raw.count("|") + raw.count("｜") > MAX_CELLS_PER_LINE + 1:
+                wide_lines += 1
             lines.append(_pipe_line(raw, number, markdown))
         elif not raw.strip():
             lines.append(Line(number, LineKind.TEXT, [Cell("", number)]))
@@ -170,6 +183,22 @@ def tokenize_text(text: str) -> Page:
             (
                 "line_truncated",
                 f"{long_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut",
+            )
+        )
+    if cut_rows:
+        notes.append(
+            (
+                "table_truncated",
+                f"{cut_rows} line(s) beyond the first {MAX_TABLE_ROWS} of a flattened table "
+                "were dropped",
+            )
+        )
+    if wide_lines:
+        notes.append(
+            (
+                "cells_truncated",
+                f"{wide_lines} line(s) had more than {MAX_CELLS_PER_LINE} cells; "
+                "the rest were dropped",
             )
         )
     if boxed:

@@ -1,0 +1,268 @@
+"""Benchmark ``parse()`` against the bare parsers of the same bytes, in one process and one run.
+
+For every generated page (``make_pages.py``: 50–150 KB, three table formats, UTF-8 and GBK) the
+median time of several runs is taken for:
+
+* HTML pages: ``govreport_parse.parse`` against ``lxml.html.fromstring`` (the floor: no parser
+  of the page can be cheaper), ``BeautifulSoup(data, "lxml")`` and
+  ``trafilatura.extract(data, include_tables=True)``;
+* text pages: ``parse`` against a bare ``decode`` + ``splitlines`` + ``split("|")``.
+
+The table gives per-page times and ratios, and the headline is the median ratio over the pages.
+Peak memory is traced per call with :mod:`tracemalloc` (Python-heap allocations; memory that
+libxml2 takes with ``malloc`` is not seen, so lxml's figure is a lower bound). A scaling section
+times ``parse`` on inputs of 1×, 10× and 100× a base size, realistic and hostile, to show that
+time grows linearly.
+
+Run with ``make bench`` (installs the ``bench`` extra). Options: ``--repeat N``, ``--quick``
+(fewer runs, no 100× step), ``--no-scaling``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import lxml.html
+from bs4 import BeautifulSoup
+from make_pages import BenchPage, benchmark_pages
+
+from govreport_parse import parse
+from govreport_parse.pipeline import clear_caches
+
+#: Goals: parse() at most this many times lxml's bare parse, and at least this many times faster
+#: than BeautifulSoup's parse alone (median ratios over the HTML pages).
+GOAL_VS_LXML = 2.0
+GOAL_VS_SOUP = 10.0
+
+
+def _time(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``repeat`` calls (after one warm-up call), in seconds."""
+    return _time_many({"fn": fn}, repeat)["fn"]
+
+
+def _time_many(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median wall time per call of each function, the calls interleaved round-robin.
+
+    Interleaving keeps the ratios fair when the machine's load changes during the run.
+    """
+    for fn in fns.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for name, fn in fns.items():
+                start = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - start)
+            gc.collect()
+    finally:
+        if gc_was:
+            gc.enable()
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def _peak(fn: Callable[[], object]) -> int:
+    """Peak traced Python-heap bytes during one call."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _cold_parse(data: bytes | str) -> object:
+    """``parse()`` on a page seen for the first time: the parser's memos are emptied first."""
+    clear_caches()
+    return parse(data)
+
+
+def _bare_text(data: bytes, codec: str) -> list[list[str]]:
+    return [line.split("|") for line in data.decode(codec).splitlines()]
+
+
+def _contenders_html(page: BenchPage) -> dict[str, Callable[[], object]]:
+    data = page.html
+    found: dict[str, Callable[[], object]] = {
+        "parse": lambda: _cold_parse(data),
+        "lxml": lambda: lxml.html.fromstring(data),
+        "soup": lambda: BeautifulSoup(data, "lxml"),
+    }
+    try:
+        import trafilatura
+
+        found["trafilatura"] = lambda: trafilatura.extract(data, include_tables=True)
+    except ModuleNotFoundError:  # pragma: no cover - the bench extra is not installed
+        pass
+    return found
+
+
+def _lxml_reads_whole_page(page: BenchPage) -> bool:
+    """Whether lxml's parse of the bytes holds the whole page (a bad charset cuts it short)."""
+    root = lxml.html.fromstring(page.html)
+    return "结转下年度" in root.text_content() or "统计数" in root.text_content()
+
+
+def _fmt_ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f}"
+
+
+def bench_html(pages: list[BenchPage], repeat: int) -> dict[str, float]:
+    names = ["parse", "lxml", "soup", "trafilatura"]
+    print("\nHTML pages: median ms per call, and parse() / contender")
+    print(
+        f"{'page':34} {'KB':>5} "
+        + " ".join(f"{n:>11}" for n in names)
+        + f" {'parse/lxml':>11} {'soup/parse':>11} {'traf/parse':>11}"
+    )
+    ratios_lxml, ratios_soup, ratios_traf = [], [], []
+    for page in pages:
+        contenders = _contenders_html(page)
+        t = _time_many(contenders, repeat)
+        whole = _lxml_reads_whole_page(page)
+        r_lxml = t["parse"] / t["lxml"]
+        r_soup = t["soup"] / t["parse"]
+        r_traf = t["trafilatura"] / t["parse"] if "trafilatura" in t else float("nan")
+        ratios_lxml.append(r_lxml)
+        ratios_soup.append(r_soup)
+        ratios_traf.append(r_traf)
+        print(
+            f"{page.name:34} {len(page.html) // 1024:5d} "
+            + " ".join(_fmt_ms(t[n]) + "   " if n in t else f"{'-':>11}" for n in names)
+            + f" {r_lxml:10.2f}x {r_soup:10.1f}x {r_traf:10.1f}x"
+            + ("" if whole else "   (lxml read only part of the page)")
+        )
+    summary = {
+        "parse/lxml": statistics.median(ratios_lxml),
+        "soup/parse": statistics.median(ratios_soup),
+        "trafilatura/parse": statistics.median(ratios_traf),
+    }
+    print(
+        f"{'median ratio':34} {'':5} {'':47} {summary['parse/lxml']:10.2f}x "
+        f"{summary['soup/parse']:10.1f}x {summary['trafilatura/parse']:10.1f}x"
+    )
+    return summary
+
+
+def bench_text(pages: list[BenchPage], repeat: int) -> dict[str, float]:
+    print("\nText pages: median ms per call, and parse() / bare splitlines + split('|')")
+    print(f"{'page':34} {'KB':>5} {'parse':>11} {'bare':>11} {'parse/bare':>11}")
+    ratios = []
+    for page in pages:
+        data = page.text
+        codec = "utf-8" if page.encoding == "utf-8" else "gb18030"
+        t = _time_many(
+            {
+                "parse": lambda data=data: _cold_parse(data),  # type: ignore[misc]
+                "bare": lambda data=data, codec=codec: _bare_text(data, codec),  # type: ignore[misc]
+            },
+            repeat,
+        )
+        t_parse, t_bare = t["parse"], t["bare"]
+        ratios.append(t_parse / t_bare)
+        print(
+            f"{page.name:34} {len(data) // 1024:5d} {_fmt_ms(t_parse)}    {_fmt_ms(t_bare)}    "
+            f"{t_parse / t_bare:10.1f}x"
+        )
+    median = statistics.median(ratios)
+    print(f"{'median ratio':34} {'':5} {'':11} {'':11} {median:10.1f}x")
+    return {"parse/bare": median}
+
+
+def bench_memory(pages: list[BenchPage]) -> None:
+    print("\nPeak traced memory per call (KB; Python heap only), largest HTML and text page")
+    html_page = max(pages, key=lambda p: len(p.html))
+    text_page = max(pages, key=lambda p: len(p.text))
+    row = {name: _peak(fn) for name, fn in _contenders_html(html_page).items()}
+    row["parse(text)"] = _peak(lambda: parse(text_page.text))
+    codec = "utf-8" if text_page.encoding == "utf-8" else "gb18030"
+    row["bare(text)"] = _peak(lambda: _bare_text(text_page.text, codec))
+    for name, peak in row.items():
+        print(f"  {name:14} {peak / 1024:10.0f}")
+
+
+def _scaled_html(page: BenchPage, factor: int) -> bytes:
+    """The page with its article body repeated ``factor`` times."""
+    html = page.html.decode("utf-8")
+    start = html.index('<div class="TRS_Editor"')
+    end = html.index('<div class="print">')
+    return (html[:start] + html[start:end] * factor + html[end:]).encode("utf-8")
+
+
+def _hostile_inputs() -> dict[str, Callable[[int], bytes]]:
+    return {
+        "pipes on one line": lambda n: b"|" * (10_000 * n),
+        "lines of pipes": lambda n: b"|\n" * (10_000 * n),
+        "HTML table rows": lambda n: (
+            b"<html><body><table>"
+            + b"<tr><td>\xe8\xa7\x84\xe7\xab\xa0</td><td>1</td><td>2</td></tr>" * (1_000 * n)
+            + b"</table></body></html>"
+        ),
+        "text table rows": lambda n: ("规章 | 1 | 0 | 2 |\n" * (1_000 * n)).encode("utf-8"),
+        "nested tags": lambda n: b"<html><body>" + b"<div><span>x" * (1_000 * n),
+        "random bytes": lambda n: bytes((i * 7919 + 13) % 251 for i in range(10_000 * n)),
+    }
+
+
+def bench_scaling(pages: list[BenchPage], factors: list[int]) -> None:
+    print("\nScaling: parse() time at each multiple of the base input; linear growth keeps")
+    print("time/(factor × base time) near 1")
+    base_page = next(p for p in pages if p.encoding == "utf-8")
+    inputs: dict[str, Callable[[int], bytes]] = {
+        "report page body": lambda n: _scaled_html(base_page, n)
+    }
+    inputs.update(_hostile_inputs())
+    print(
+        f"{'input':22}"
+        + "".join(f"{f'{f}x KB':>10} {f'{f}x ms':>10} {'ratio':>6}" for f in factors)
+    )
+    for name, make in inputs.items():
+        base = None
+        cells = []
+        for factor in factors:
+            data = make(factor)
+            t = _time(lambda data=data: parse(data), 3 if factor < 100 else 1)  # type: ignore[misc]
+            if base is None:
+                base = t
+            cells.append(f"{len(data) // 1024:10d} {t * 1000:10.1f} {t / (base * factor):6.2f}")
+        print(f"{name:22}" + "".join(cells))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=15, help="timed calls per contender")
+    parser.add_argument("--quick", action="store_true", help="fewer runs, no 100x step")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the scaling section")
+    args = parser.parse_args(argv)
+    repeat = 5 if args.quick else args.repeat
+    pages = benchmark_pages()
+    print(
+        f"{len(pages)} generated pages; {repeat} timed runs each; Python {sys.version.split()[0]}"
+    )
+    html = bench_html(pages, repeat)
+    text = bench_text(pages, repeat)
+    bench_memory(pages)
+    if not args.no_scaling:
+        bench_scaling(pages, [1, 10] if args.quick else [1, 10, 100])
+    print("\nSummary (median over pages)")
+    print(f"  parse / lxml.html.fromstring  {html['parse/lxml']:6.2f}x   (goal <= {GOAL_VS_LXML}x)")
+    print(f"  BeautifulSoup / parse         {html['soup/parse']:6.1f}x   (goal >= {GOAL_VS_SOUP}x)")
+    print(f"  trafilatura / parse           {html['trafilatura/parse']:6.1f}x")
+    print(f"  parse / bare split (text)     {text['parse/bare']:6.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
