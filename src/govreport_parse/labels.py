@@ -116,8 +116,14 @@ class Resolver:
         # Longest first, for tail matching.
         names = set(self.core) | set(self.sections) | set(self.groups)
         self.by_length = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
-        # Group and section labels, longest first, for labels that begin with one.
-        self.heads = sorted(set(self.sections) | set(self.groups), key=len, reverse=True)
+        # Group and section labels, for labels that begin with one; every known name, for labels
+        # that end with one; and the names by each of their heads, for labels cut short.
+        self.head_set = frozenset(self.sections) | frozenset(self.groups)
+        self.name_set = frozenset(self.by_length)
+        self.prefixes: dict[str, set[str]] = {}
+        for name in self.by_length:
+            for end in range(2, len(name) + 1):
+                self.prefixes.setdefault(name[:end], set()).add(name)
 
     # -- lookups on one normalised label --------------------------------------------------------
 
@@ -195,8 +201,9 @@ class Resolver:
         if found is not None or not loose:
             return found or _NO_MATCH
         # A group label sharing the cell with its (possibly cut) sub-row label.
-        for name in self.heads:
-            if len(name) < len(c) and c.startswith(name):
+        heads = [c[:i] for i in range(len(c) - 1, 1, -1) if c[:i] in self.head_set]
+        for name in heads:
+            if len(name) < len(c):
                 head_match = self._core_match(name, tables, section, group, fmt, "core")
                 if head_match is None or head_match.row is not None:
                     continue
@@ -213,8 +220,9 @@ class Resolver:
                     if sub.row is not None:
                         return Match(sub.row, head_match.section, head_match.group, "group")
         # A longer label ending with a known one: a group label sharing the cell.
-        for name in self.by_length:
-            if len(name) < len(c) and c.endswith(name):
+        tails = [c[i:] for i in range(1, len(c) - 1) if c[i:] in self.name_set]
+        for name in tails:
+            if len(name) < len(c):
                 head = _TRAILING_ENUM.sub("", c[: -len(name)])
                 head_match = self._core_match(core(head), tables, section, group, fmt, "core")
                 sub_group = head_match.group if head_match else group
@@ -227,7 +235,7 @@ class Resolver:
         # A label cut short: the head of exactly one known label (of the current table, when it
         # is known; renderings cut labels down to three characters).
         if len(c) >= MIN_PREFIX_LABEL or (context is not None and len(c) >= 3):
-            hits = {n for n in self.by_length if n.startswith(c) and n != c}
+            hits = self.prefixes.get(c, set()) - {c}
             matches = [self._core_match(n, tables, section, group, fmt, "prefix") for n in hits]
             found_set = {
                 (m.row, m.section, m.group)

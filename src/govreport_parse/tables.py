@@ -45,6 +45,7 @@ _MAX_DETECT_CELL = 120
 _SHORT_NOTE = re.compile(r"\([^()]{0,20}\)")
 _NUMBER_TAIL = "0123456789."
 _NA_TAILS = ("——", "—", "/", "-")
+_GLUED_ENDS = frozenset("0123456789０１２３４５６７８９.—/-－／")
 #: Readings of glued digits tried at most (the count of ways to cut them into the columns).
 _MAX_SPLITS = 50_000
 #: A 表四 data row without label prints at least this many of its 15 cells (blanks included).
@@ -134,8 +135,8 @@ def detect_format(lines: list[Line]) -> str:
     found: dict[str, set[str]] = {fmt: set() for fmt in formats}
     for line in lines:
         for cell in line.cells:
-            if not cell.text or len(cell.text) > _MAX_DETECT_CELL:
-                continue
+            if not cell.text or len(cell.text) > _MAX_DETECT_CELL or "。" in cell.text:
+                continue  # table labels and headers are short and never sentences
             k = _cue_key(cell.text)
             for fmt in formats:
                 found[fmt].update(patterns[fmt].findall(k))
@@ -242,7 +243,7 @@ class _Assembler:
     def observe(self, cell: Cell) -> None:
         """Update the table context from a text cell (captions, headers, section headings)."""
         text = cell.text
-        if not text or len(text) > _MAX_CUE_KEY:
+        if not text or len(text) > _MAX_CUE_KEY or "。" in text:
             return
         k = _cue_key(text)
         if "第二十条" in k:
@@ -343,6 +344,11 @@ class _Assembler:
             self.row(line.cells)
             return
         cell = line.cells[0]
+        if len(cell.text) > _MAX_CUE_KEY and "。" in cell.text:
+            # Running text: it ends a row being read, and is neither a label nor a value.
+            self.close()
+            self.pending.clear()
+            return
         status = parse_value(cell.text).status
         if status != "text" or is_unit(cell.text):
             self.value_cell(cell, status)
@@ -384,7 +390,7 @@ class _Assembler:
         self.observe(cell)
         if self.glued(cell):
             return
-        if self.active:
+        if self.active and len(cell.text) <= _MAX_CUE_KEY and "。" not in cell.text:
             match = self.lookup(key(cell.text))
             if match.row is None and (match.section or match.group):
                 self.set_context(match)
@@ -519,6 +525,8 @@ class _Assembler:
 
     def glued(self, cell: Cell) -> bool:
         """A text cell that is a label followed by its values with no separator."""
+        if cell.text.rstrip()[-1:] not in _GLUED_ENDS:
+            return False
         split = _split_trailing_number(key(cell.text))
         if split is None:
             return False
