@@ -1,0 +1,88 @@
+"""CSV: the long records of the output contract, one row per indicator value.
+
+Empty fields stand for null: a string column written as ``""`` reads back as ``None`` (as in
+pandas and DuckDB). Numbers are written as printed by Python (``12``, ``3.5``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Iterator
+from typing import IO, Any, Final
+
+from ..models import Report
+from ._common import RECORD_COLUMNS, Parsed, iter_report_records
+from ._files import AtomicFile, FileSink
+
+__all__ = ["CsvSink", "read_csv", "write_csv"]
+
+_INT_COLUMNS: Final = frozenset({"year", "line"})
+_TEXT_COLUMNS: Final = frozenset({"raw_label", "raw_value"})
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def write_csv(
+    reports: Iterable[Report], fp: IO[str], *, header: bool = True, ids: Iterable[str] | None = None
+) -> int:
+    """Write the records of ``reports`` as CSV rows; return the number of rows.
+
+    ``ids`` gives each report's ``report_id`` (computed with
+    :func:`~govreport_parse.exporters.report_id` when omitted).
+    """
+    writer = csv.writer(fp, lineterminator="\n")
+    if header:
+        writer.writerow(RECORD_COLUMNS)
+    rows = 0
+    id_iter = iter(ids) if ids is not None else None
+    for report in reports:
+        rid = next(id_iter) if id_iter is not None else None
+        for record in iter_report_records(report, rid):
+            writer.writerow([_cell(record[c]) for c in RECORD_COLUMNS])
+            rows += 1
+    return rows
+
+
+def _typed(column: str, text: str) -> Any:
+    if text == "":
+        return "" if column in _TEXT_COLUMNS else None
+    if column in _INT_COLUMNS:
+        return int(text)
+    if column == "value":
+        return float(text) if any(c in text for c in ".eEn") else int(text)
+    return text
+
+
+def read_csv(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """Read records back from a CSV file written by :func:`write_csv`, with their types."""
+    with open(path, encoding="utf-8", newline="") as fp:
+        reader = csv.reader(fp)
+        columns = next(reader)
+        for row in reader:
+            yield {c: _typed(c, v) for c, v in zip(columns, row, strict=True)}
+
+
+class CsvSink(FileSink):
+    """Batch output to a ``.csv`` file of records."""
+
+    def __init__(self, out: str | os.PathLike[str]) -> None:
+        super().__init__(out)
+        self._file = AtomicFile(out)
+        csv.writer(self._file.fp, lineterminator="\n").writerow(RECORD_COLUMNS)
+
+    def write_reports(self, parsed: list[Parsed]) -> None:
+        write_csv(
+            (p.report for p in parsed),
+            self._file.fp,
+            header=False,
+            ids=[p.report_id for p in parsed],
+        )
+
+    def finish_reports(self, complete: bool) -> None:
+        if complete:
+            self._file.commit()
+        else:
+            self._file.abort()
