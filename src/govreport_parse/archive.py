@@ -21,8 +21,10 @@ archives inside archives) are skipped and counted, not parsed.
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
+import lzma
 import os
 import tarfile
 import zipfile
@@ -210,7 +212,14 @@ def _iter_path(path: str, cap: int, skip: SkipHandler, read: bool, named: bool) 
             yield _read_file(path, cap, read)
     except MissingExtraError:
         raise
-    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, ValueError) as exc:
+    except (
+        OSError,
+        zipfile.BadZipFile,
+        tarfile.TarError,
+        lzma.LZMAError,
+        EOFError,
+        ValueError,
+    ) as exc:
         # The container itself is unreadable or broken part-way: the container is one failure
         # (members already yielded stay yielded).
         yield _unreadable(path, exc)
@@ -254,9 +263,26 @@ def _iter_zip(path: str, cap: int, skip: SkipHandler, read: bool) -> Iterator[Me
             yield _too_large(location, None, cap) if data is None else Member(location, data)
 
 
+def _open_decompressed(path: str) -> IO[bytes]:
+    """The file, decompressed by its magic bytes (gzip, bzip2, xz) or as is.
+
+    The compression modules' own readers bound each read, where tarfile's stream mode would
+    inflate a whole compressed block at once (megabytes from a few kilobytes of zeros).
+    """
+    with open(path, "rb") as fp:
+        magic = fp.read(6)
+    if magic.startswith(b"\x1f\x8b"):
+        return gzip.open(path, "rb")
+    if magic.startswith(b"BZh"):
+        return bz2.open(path, "rb")
+    if magic.startswith(b"\xfd7zXZ\x00"):
+        return lzma.open(path, "rb")
+    return open(path, "rb")
+
+
 def _iter_tar(path: str, cap: int, skip: SkipHandler, read: bool) -> Iterator[Member]:
-    # "r|*" reads the archive as a stream: one pass, no seeking, members never extracted.
-    with tarfile.open(path, mode="r|*") as archive:
+    # "r|" reads the archive as a stream: one pass, no seeking, members never extracted.
+    with _open_decompressed(path) as raw, tarfile.open(fileobj=raw, mode="r|") as archive:
         for info in archive:
             location = f"{path}!{info.name}"
             if info.isdir():

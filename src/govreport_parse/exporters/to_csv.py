@@ -33,7 +33,7 @@ def write_csv(
     ``ids`` gives each report's ``report_id`` (computed with
     :func:`~govreport_parse.exporters.report_id` when omitted).
     """
-    writer = csv.writer(fp, lineterminator="\n")
+    writer = csv.writer(fp)
     if header:
         writer.writerow(RECORD_COLUMNS)
     rows = 0
@@ -71,7 +71,7 @@ class CsvSink(FileSink):
     def __init__(self, out: str | os.PathLike[str]) -> None:
         super().__init__(out)
         self._file = AtomicFile(out)
-        csv.writer(self._file.fp, lineterminator="\n").writerow(RECORD_COLUMNS)
+        csv.writer(self._file.fp).writerow(RECORD_COLUMNS)
 
     def write_reports(self, parsed: list[Parsed]) -> None:
         write_csv(

@@ -103,8 +103,8 @@ class ParquetSink(FileSink):
             self._writer.add(item.report, item.report_id)
 
     def finish_reports(self, complete: bool) -> None:
+        self._writer.close()  # also when abandoning: the writer must let go of the file
         if complete:
-            self._writer.close()
             self._file.commit()
         else:
             self._file.abort()
