@@ -13,7 +13,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def shared_corpus() -> Path:
-    """The shared evaluation corpus (``../shared/corpus``); tests using it skip when it is absent."""
+    """The shared evaluation corpus (``../shared/corpus``); skips the test when it is absent."""
     corpus = SHARED / "corpus"
     if not corpus.is_dir():
         pytest.skip("../shared/corpus is not available")

@@ -41,7 +41,7 @@ HOSTILE = [
     'x" OR "1"="1',
     "Robert'); DELETE FROM indicator_values;--",
     "\\x00\\ud800? %s %(name)s :name ?",
-    "行政许可\n| 0 |,\"",
+    '行政许可\n| 0 |,"',
 ]
 
 _text = st.text(
@@ -241,7 +241,13 @@ class TestFiles:
         sink.close(True)
         lines = (tmp_path / "r.failures.jsonl").read_text(encoding="utf-8").splitlines()
         assert [json.loads(line) for line in lines] == [
-            {"path": "a.zip!b.html", "kind": "too_large", "error": "big", "url": "u", "sha256": None}
+            {
+                "path": "a.zip!b.html",
+                "kind": "too_large",
+                "error": "big",
+                "url": "u",
+                "sha256": None,
+            }
         ]
         assert (tmp_path / "r.csv").read_bytes() == (",".join(RECORD_COLUMNS) + "\r\n").encode()
 
@@ -290,7 +296,7 @@ class TestFormats:
     def test_missing_pyarrow_names_the_extra(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Without pyarrow, Parquet output fails with one line naming the extra, creating nothing."""
+        """Without pyarrow, Parquet output fails in one line naming the extra, creating nothing."""
         monkeypatch.setitem(sys.modules, "pyarrow", None)
         with pytest.raises(MissingExtraError) as info:
             open_sink(tmp_path / "r.parquet")
