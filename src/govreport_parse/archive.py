@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import json
 import lzma
 import os
@@ -263,7 +264,7 @@ def _iter_zip(path: str, cap: int, skip: SkipHandler, read: bool) -> Iterator[Me
             yield _too_large(location, None, cap) if data is None else Member(location, data)
 
 
-def _open_decompressed(path: str) -> IO[bytes]:
+def _open_decompressed(path: str) -> io.BufferedIOBase:
     """The file, decompressed by its magic bytes (gzip, bzip2, xz) or as is.
 
     The compression modules' own readers bound each read, where tarfile's stream mode would
