@@ -18,9 +18,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-## demo: install, parse the bundled example pages and print a summary
+## demo: install, parse the bundled example pages into demo.sqlite and print a summary from it
 demo: $(VENV)/.installed
-	$(BIN)/govreport-parse parse examples/* | $(BIN)/python scripts/summarize.py
+	$(BIN)/govreport-parse batch examples --out demo.sqlite
+	$(BIN)/python scripts/summarize.py demo.sqlite
 
 ## test: lint, type-check, build the docs and run the whole test suite
 test: $(VENV)/.installed-test
@@ -34,6 +35,10 @@ score: $(VENV)/.installed
 	for set in gold real/gold generated/gold; do \
 	  $(PYTHON) $(SHARED)/tools/score.py $(SHARED)/corpus/$$set --cmd "$(BIN)/govreport-parse parse" | tail -n 1; \
 	done
+
+## bench: batch throughput (1 and N workers) and peak memory on a generated 10,000-page archive
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,42 @@
+"""Print a short summary of a batch database (used by ``make demo``).
+
+Usage: python scripts/summarize.py demo.sqlite
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+
+def main(path: str) -> None:
+    conn = sqlite3.connect(path)
+    print(f"{path}:")
+    for table in ("reports", "indicator_values", "issues", "failures"):
+        # Table names are fixed literals here; values would go through parameters.
+        (count,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+        print(f"  {table:<17}{count:>6} rows")
+    print()
+    print(f"  {'page':<40}{'format':<12}{'values':>7}{'received':>10}{'issues':>8}")
+    rows = conn.execute(
+        """
+        SELECT r.path, r.format, r.n_indicators, v.value, r.n_issues
+        FROM reports r
+        LEFT JOIN indicator_values v
+          ON v.report_id = r.report_id
+         AND v.indicator = 'requests.received'
+         AND (v."column" = 'total' OR v."column" IS NULL)
+        ORDER BY r.path
+        """
+    )
+    for path_, fmt, n_values, received, n_issues in rows:
+        name = path_.rsplit("/", 1)[-1]
+        shown = "" if received is None else f"{received:g}"
+        print(f"  {name:<40}{fmt:<12}{n_values:>7}{shown:>10}{n_issues:>8}")
+    failures = conn.execute("SELECT path, kind, error FROM failures ORDER BY path").fetchall()
+    for path_, kind, error in failures:
+        print(f"  failed: {path_} ({kind}): {error}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "demo.sqlite")
