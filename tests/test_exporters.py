@@ -185,7 +185,7 @@ class TestSql:
         sink = open_sink(tmp_path / "f.sqlite")
         report = self._report("p.html")
         sink.write([Failure(path="p.html", kind="timeout", error="slow")])
-        sink.write([Parsed(report=report, report_id=report_id(report))])
+        sink.write([Parsed.from_report(report)])
         conn = sqlite3.connect(tmp_path / "f.sqlite")
         assert conn.execute("SELECT count(*) FROM failures").fetchone() == (0,)
         assert conn.execute("SELECT path FROM reports").fetchall() == [("p.html",)]
@@ -201,7 +201,7 @@ class TestSql:
         """The reports row carries identity, metadata, counts and the full JSON."""
         report = self._report("x/y.html")
         sink = open_sink(f"sqlite:///{tmp_path}/m.sqlite")
-        sink.write([Parsed(report=report, report_id=report_id(report), fetched_at="2020-01-02")])
+        sink.write([Parsed.from_report(report, fetched_at="2020-01-02")])
         sink.close(True)
         conn = sqlite3.connect(tmp_path / "m.sqlite")
         row = conn.execute(
@@ -229,7 +229,7 @@ class TestFiles:
         for name in ("r.jsonl", "r.csv", "r.parquet"):
             report = parse(page(4))
             sink = open_sink(tmp_path / name)
-            sink.write([Parsed(report=report, report_id=report_id(report))])
+            sink.write([Parsed.from_report(report)])
             assert not (tmp_path / name).exists()
             sink.close(False)
             assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -80,7 +80,17 @@ class _Worker:
     started: float
     ready: bool = False
     pending: deque[Any] = field(default_factory=deque)
+    ends: deque[int] = field(default_factory=deque)
+    """Task counts at which each sent chunk ends (to know how many chunks are in flight)."""
+    done: int = 0
     deadline: float = float("inf")
+
+    @property
+    def chunks(self) -> int:
+        """Chunks sent and not yet finished."""
+        while self.ends and self.ends[0] <= self.done:
+            self.ends.popleft()
+        return len(self.ends)
 
 
 class TaskPool(Generic[T, R]):
@@ -125,15 +135,18 @@ class TaskPool(Generic[T, R]):
         try:
             while True:
                 for worker in pool:
-                    if worker.ready and not worker.pending:
+                    # Up to two chunks per worker: the next one waits in the pipe while the
+                    # parent is busy storing results, so workers never idle.
+                    while worker.ready and worker.chunks < 2:
                         chunk: list[T] | None = None
                         if requeued:
                             chunk = requeued.popleft()
                         elif not exhausted:
                             chunk = next(source, None)
                             exhausted = chunk is None
-                        if chunk:
-                            self._assign(worker, chunk)
+                        if not chunk:
+                            break
+                        self._assign(worker, chunk)
                 if exhausted and not requeued and not any(w.pending for w in pool):
                     return
                 yield from self._step(pool, requeued)
@@ -141,8 +154,10 @@ class TaskPool(Generic[T, R]):
             self._stop(pool)
 
     def _assign(self, worker: _Worker, chunk: list[T]) -> None:
+        if not worker.pending:
+            worker.deadline = time.monotonic() + self.timeout if self.timeout else float("inf")
         worker.pending.extend(chunk)
-        worker.deadline = time.monotonic() + self.timeout if self.timeout else float("inf")
+        worker.ends.append(worker.done + len(worker.pending))
         worker.conn.send(chunk)
 
     def _step(self, pool: list[_Worker], requeued: deque[list[T]]) -> Iterator[PoolResult[T, R]]:
@@ -179,6 +194,7 @@ class TaskPool(Generic[T, R]):
 
     def _result(self, worker: _Worker, message: tuple[bool, Any]) -> PoolResult[T, R]:
         task = worker.pending.popleft()
+        worker.done += 1
         timeout = self.timeout
         worker.deadline = time.monotonic() + timeout if timeout else float("inf")
         ok, value = message

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .archive import DEFAULT_MAX_MEMBER_BYTES, Member, iter_members
-from .exporters import Failure, Outcome, Parsed, Sink, input_id, open_sink, report_id
+from .exporters import Failure, Outcome, Parsed, Sink, input_id, open_sink
 from .pipeline import parse
 
 __all__ = [
@@ -50,6 +52,9 @@ CHUNK_BYTES: Final = 8 * 1024 * 1024
 COMMIT_OUTCOMES: Final = 256
 COMMIT_SECONDS: Final = 2.0
 
+#: Batches of outcomes that may wait for the writer thread.
+WRITE_QUEUE: Final = 2
+
 #: How many failures the summary keeps to show.
 FAILURE_EXAMPLES: Final = 5
 
@@ -65,7 +70,7 @@ def parse_member(member: Member) -> Parsed:
     """Parse one member (in a worker process): the report, its id and fetch date."""
     report = parse(member.data or b"", url=member.url, encoding=member.encoding)
     report.source.path = member.path
-    return Parsed(report=report, report_id=report_id(report), fetched_at=member.date)
+    return Parsed.from_report(report, fetched_at=member.date)
 
 
 @dataclass(slots=True)
@@ -106,8 +111,8 @@ class BatchSummary:
         """Count one outcome."""
         if isinstance(outcome, Parsed):
             self.parsed += 1
-            self.formats[outcome.report.format] += 1
-            self.issue_codes.update(i.code for i in outcome.report.issues)
+            self.formats[outcome.row["format"]] += 1
+            self.issue_codes.update(issue[0] for issue in outcome.issues)
         else:
             self.failed += 1
             self.failure_kinds[outcome.kind] += 1
@@ -209,12 +214,13 @@ def run_batch(
     pool: TaskPool[Member, Parsed] = TaskPool(
         worker_fn, workers=workers or _cpu_count(), timeout=timeout
     )
+    writer = _Writer(sink)
     buffer: list[Outcome] = []
     last_commit = time.monotonic()
 
     def store() -> None:
         nonlocal buffer, last_commit
-        sink.write(buffer)
+        writer.put(buffer)
         buffer = []
         last_commit = time.monotonic()
 
@@ -238,17 +244,66 @@ def run_batch(
         while chunker.side:
             take(chunker.side.popleft())
         store()
+        writer.finish()
         complete = True
     except KeyboardInterrupt as exc:
         summary.interrupted = True
         if sink.resumable:
             store()
+        writer.finish()
         exc.summary = summary  # type: ignore[attr-defined]
         raise
     finally:
+        writer.finish(raise_error=False)
         sink.close(complete)
         summary.elapsed = time.monotonic() - summary.started
     return summary
+
+
+class _Writer:
+    """Store batches of outcomes in a thread of their own, so parsing goes on meanwhile.
+
+    Database drivers release the GIL while they write, so the main thread keeps receiving and
+    dispatching pages. At most :data:`WRITE_QUEUE` batches wait; an error in the thread is
+    raised in the main thread at the next :meth:`put` or at :meth:`finish`.
+    """
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.queue: queue.Queue[list[Outcome] | None] = queue.Queue(maxsize=WRITE_QUEUE)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="batch-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = self.queue.get()
+            if batch is None:
+                return
+            if self.error is None:
+                try:
+                    self.sink.write(batch)
+                except BaseException as exc:  # handed to the main thread
+                    self.error = exc
+
+    def _check(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def put(self, batch: list[Outcome]) -> None:
+        """Queue a batch (waits while the queue is full)."""
+        self._check()
+        if batch:
+            self.queue.put(batch)
+
+    def finish(self, raise_error: bool = True) -> None:
+        """Wait until every queued batch is stored."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if raise_error:
+            self._check()
 
 
 def _cpu_count() -> int:

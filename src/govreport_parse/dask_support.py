@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from ._extras import require
 from .archive import DEFAULT_MAX_MEMBER_BYTES, iter_members
-from .batch import parse_member
-from .exporters import RECORD_COLUMNS, Failure, Outcome, Parsed
+from .exporters import RECORD_COLUMNS, Failure
 from .exporters._common import iter_report_records
 from .models import Report
+from .pipeline import parse
 
 if TYPE_CHECKING:
     import dask.bag as db
@@ -45,9 +45,9 @@ def _bag_module() -> Any:
 
 def parse_path(
     path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_MEMBER_BYTES
-) -> list[Outcome]:
+) -> list[Report | Failure]:
     """Every page of one input (file, directory or archive) as a report or a failure."""
-    outcomes: list[Outcome] = []
+    outcomes: list[Report | Failure] = []
     for member in iter_members([path], max_bytes=max_bytes):
         if member.error is not None:
             outcomes.append(
@@ -55,7 +55,9 @@ def parse_path(
             )
             continue
         try:
-            outcomes.append(parse_member(member))
+            report = parse(member.data or b"", url=member.url, encoding=member.encoding)
+            report.source.path = member.path
+            outcomes.append(report)
         except Exception as exc:  # the parser is not supposed to raise; keep the page anyway
             outcomes.append(
                 Failure(path=member.path, kind="error", error=f"{type(exc).__name__}: {exc}")
@@ -68,7 +70,7 @@ def read_outcomes(
     *,
     max_bytes: int = DEFAULT_MAX_MEMBER_BYTES,
 ) -> db.Bag:
-    """A bag of :class:`~govreport_parse.exporters.Parsed` and ``Failure`` values, one per page.
+    """A bag of :class:`~govreport_parse.models.Report` and ``Failure`` values, one per page.
 
     ``paths`` is a list of input paths (one partition each) or a bag of them.
     """
@@ -83,11 +85,6 @@ def read_outcomes(
     return outcomes
 
 
-def _report(outcome: Outcome) -> Report:
-    assert isinstance(outcome, Parsed)
-    return outcome.report
-
-
 def read_reports(
     paths: Sequence[str | os.PathLike[str]] | db.Bag,
     *,
@@ -95,7 +92,7 @@ def read_reports(
 ) -> db.Bag:
     """A bag of :class:`~govreport_parse.models.Report`, one per page that could be read."""
     outcomes: Any = read_outcomes(paths, max_bytes=max_bytes)
-    reports: db.Bag = outcomes.filter(lambda o: isinstance(o, Parsed)).map(_report)
+    reports: db.Bag = outcomes.filter(lambda o: isinstance(o, Report))
     return reports
 
 

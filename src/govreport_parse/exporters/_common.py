@@ -10,6 +10,7 @@ from typing import Any, Final, Protocol, TypeAlias
 from ..models import Report
 
 __all__ = [
+    "ISSUE_COLUMNS",
     "RECORD_COLUMNS",
     "Failure",
     "Outcome",
@@ -70,17 +71,79 @@ def iter_report_records(report: Report, rid: str | None = None) -> Iterator[dict
         yield row
 
 
+#: Columns of the ``issues`` rows, after ``report_id``.
+ISSUE_COLUMNS: Final = ("code", "severity", "message", "indicator", "column", "line", "rule")
+
+
+def _report_row(report: Report, rid: str, fetched_at: str | None) -> dict[str, Any]:
+    meta = report.metadata
+    return {
+        "report_id": rid,
+        "path": report.source.path,
+        "sha256": report.source.sha256,
+        "url": report.source.url,
+        "fetched_at": fetched_at,
+        "title": report.title,
+        "agency": report.agency,
+        "year": report.year,
+        "format": report.format,
+        "kind": report.source.kind,
+        "encoding": report.source.encoding,
+        "index_number": meta.index_number,
+        "category": meta.category,
+        "publisher": meta.publisher,
+        "document_number": meta.document_number,
+        "written_date": meta.written_date.isoformat() if meta.written_date else None,
+        "published_date": meta.published_date.isoformat() if meta.published_date else None,
+        "n_indicators": len(report.indicators),
+        "n_issues": len(report.issues),
+        "n_errors": sum(1 for i in report.issues if i.severity == "error"),
+        "schema_version": report.schema_version,
+        "report_json": report.model_dump_json(),
+    }
+
+
 @dataclass(slots=True)
 class Parsed:
-    """A batch input that became a report.
+    """A batch input that became a report, flattened into the rows every output needs.
+
+    Built where the page is parsed (in a worker process), so that what travels back to the
+    writer is plain strings, numbers and tuples: cheap to transfer, nothing left to compute.
 
     .. versionadded:: 0.1.0
     """
 
-    report: Report
     report_id: str
-    fetched_at: str | None = None
-    """When the page was fetched, where the input recorded it (WARC-Date)."""
+    row: dict[str, Any]
+    """The ``reports`` row: identity, metadata, counts and ``report_json`` (the Report as JSON)."""
+
+    records: list[tuple[Any, ...]]
+    """The long records, in :data:`RECORD_COLUMNS` order."""
+
+    issues: list[tuple[Any, ...]]
+    """The report's issues, in :data:`ISSUE_COLUMNS` order."""
+
+    @classmethod
+    def from_report(
+        cls, report: Report, rid: str | None = None, fetched_at: str | None = None
+    ) -> Parsed:
+        """Flatten ``report``; ``rid`` defaults to :func:`report_id`."""
+        key = rid if rid is not None else report_id(report)
+        return cls(
+            report_id=key,
+            row=_report_row(report, key, fetched_at),
+            records=[tuple(r[c] for c in RECORD_COLUMNS) for r in iter_report_records(report, key)],
+            issues=[
+                (i.code, i.severity, i.message, i.indicator, i.column, i.line, i.rule)
+                for i in report.issues
+            ],
+        )
+
+    @property
+    def path(self) -> str | None:
+        """Location of the input."""
+        path: str | None = self.row["path"]
+        return path
 
 
 @dataclass(slots=True)

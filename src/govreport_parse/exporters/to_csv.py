@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any, Final
 
 from ..models import Report
-from ._common import RECORD_COLUMNS, Parsed, iter_report_records
+from ._common import RECORD_COLUMNS, Parsed
 from ._files import AtomicFile, FileSink
 
 __all__ = ["CsvSink", "read_csv", "write_csv"]
@@ -25,25 +25,20 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_csv(
-    reports: Iterable[Report], fp: IO[str], *, header: bool = True, ids: Iterable[str] | None = None
-) -> int:
-    """Write the records of ``reports`` as CSV rows; return the number of rows.
+def _write_records(writer: Any, records: Iterable[tuple[Any, ...]]) -> int:
+    rows = 0
+    for record in records:
+        writer.writerow([_cell(v) for v in record])
+        rows += 1
+    return rows
 
-    ``ids`` gives each report's ``report_id`` (computed with
-    :func:`~govreport_parse.exporters.report_id` when omitted).
-    """
+
+def write_csv(reports: Iterable[Report], fp: IO[str], *, header: bool = True) -> int:
+    """Write the records of ``reports`` as CSV rows; return the number of rows."""
     writer = csv.writer(fp)
     if header:
         writer.writerow(RECORD_COLUMNS)
-    rows = 0
-    id_iter = iter(ids) if ids is not None else None
-    for report in reports:
-        rid = next(id_iter) if id_iter is not None else None
-        for record in iter_report_records(report, rid):
-            writer.writerow([_cell(record[c]) for c in RECORD_COLUMNS])
-            rows += 1
-    return rows
+    return sum(_write_records(writer, Parsed.from_report(r).records) for r in reports)
 
 
 def _typed(column: str, text: str) -> Any:
@@ -74,12 +69,9 @@ class CsvSink(FileSink):
         csv.writer(self._file.fp).writerow(RECORD_COLUMNS)
 
     def write_reports(self, parsed: list[Parsed]) -> None:
-        write_csv(
-            (p.report for p in parsed),
-            self._file.fp,
-            header=False,
-            ids=[p.report_id for p in parsed],
-        )
+        writer = csv.writer(self._file.fp)
+        for item in parsed:
+            _write_records(writer, item.records)
 
     def finish_reports(self, complete: bool) -> None:
         if complete:

@@ -36,7 +36,7 @@ class JsonlSink(FileSink):
         self._file = AtomicFile(out)
 
     def write_reports(self, parsed: list[Parsed]) -> None:
-        write_jsonl((p.report for p in parsed), self._file.fp)
+        self._file.fp.writelines(p.row["report_json"] + "\n" for p in parsed)
 
     def finish_reports(self, complete: bool) -> None:
         if complete:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._extras import require
 from ..models import Report
-from ._common import RECORD_COLUMNS, Parsed, iter_report_records
+from ._common import RECORD_COLUMNS, Parsed
 from ._files import AtomicFile, FileSink
 
 if TYPE_CHECKING:
@@ -51,11 +51,12 @@ class _Writer:
         self._buffered = 0
         self.rows = 0
 
-    def add(self, report: Report, rid: str | None = None) -> None:
-        for record in iter_report_records(report, rid):
-            for column, values in self._columns.items():
-                values.append(record[column])
-            self._buffered += 1
+    def add(self, records: list[tuple[Any, ...]]) -> None:
+        columns = list(self._columns.values())
+        for record in records:
+            for values, value in zip(columns, record, strict=True):
+                values.append(value)
+        self._buffered += len(records)
         if self._buffered >= ROW_GROUP_ROWS:
             self.flush()
 
@@ -77,7 +78,7 @@ def write_parquet(reports: Iterable[Report], path: str | os.PathLike[str]) -> in
     """Write the records of ``reports`` to a Parquet file; return the number of rows."""
     writer = _Writer(os.fspath(path))
     for report in reports:
-        writer.add(report)
+        writer.add(Parsed.from_report(report).records)
     writer.close()
     return writer.rows
 
@@ -100,7 +101,7 @@ class ParquetSink(FileSink):
 
     def write_reports(self, parsed: list[Parsed]) -> None:
         for item in parsed:
-            self._writer.add(item.report, item.report_id)
+            self._writer.add(item.records)
 
     def finish_reports(self, complete: bool) -> None:
         self._writer.close()  # also when abandoning: the writer must let go of the file

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ from sqlalchemy.dialects import postgresql
 
 from .. import __version__
 from ..models import Report
-from ._common import RECORD_COLUMNS, Failure, Outcome, Parsed, iter_report_records, report_id
+from ._common import ISSUE_COLUMNS, RECORD_COLUMNS, Failure, Outcome, Parsed
 
 __all__ = [
     "SqlSink",
@@ -184,39 +184,28 @@ def _now() -> datetime:
 
 
 def _report_row(item: Parsed, parsed_at: datetime) -> dict[str, Any]:
-    report = item.report
-    meta = report.metadata
-    return {
-        "report_id": item.report_id,
-        "path": report.source.path,
-        "sha256": report.source.sha256,
-        "url": report.source.url,
-        "fetched_at": item.fetched_at,
-        "title": report.title,
-        "agency": report.agency,
-        "year": report.year,
-        "format": report.format,
-        "kind": report.source.kind,
-        "encoding": report.source.encoding,
-        "index_number": meta.index_number,
-        "category": meta.category,
-        "publisher": meta.publisher,
-        "document_number": meta.document_number,
-        "written_date": meta.written_date,
-        "published_date": meta.published_date,
-        "n_indicators": len(report.indicators),
-        "n_issues": len(report.issues),
-        "n_errors": sum(1 for i in report.issues if i.severity == "error"),
-        "schema_version": report.schema_version,
-        "parser_version": __version__,
-        "parsed_at": parsed_at,
-        "report_json": _PreSerialized(report.model_dump_json()),
-    }
+    row = dict(item.row)
+    for key in ("written_date", "published_date"):
+        if row[key] is not None:
+            row[key] = date.fromisoformat(row[key])
+    row["report_json"] = _PreSerialized(row["report_json"])
+    row["parser_version"] = __version__
+    row["parsed_at"] = parsed_at
+    return row
 
 
-def _issue_rows(item: Parsed) -> Iterator[dict[str, Any]]:
-    for issue in item.report.issues:
-        yield {"report_id": item.report_id, **issue.model_dump()}
+def _records_insert(dialect: sa.Dialect) -> str:
+    """``INSERT INTO indicator_values`` with positional placeholders, for plain tuples.
+
+    The records are only strings, numbers and nulls, which every driver binds natively, so
+    they skip SQLAlchemy's per-row parameter processing: the bulk of a batch's rows.
+    Placeholders only: the values are always bound by the driver.
+    """
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(quote(c) for c in RECORD_COLUMNS)
+    markers = ", ".join(marker for _ in RECORD_COLUMNS)
+    return f"INSERT INTO indicator_values ({columns}) VALUES ({markers})"
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -261,7 +250,7 @@ class SqlSink:
         by_path: dict[str | None, Outcome] = {}
         unkeyed: list[Parsed] = []
         for outcome in outcomes:
-            path = outcome.report.source.path if isinstance(outcome, Parsed) else outcome.path
+            path = outcome.path
             if path is None and isinstance(outcome, Parsed):
                 unkeyed.append(outcome)
             else:
@@ -274,10 +263,14 @@ class SqlSink:
             self._delete(conn, paths, ids)
             if parsed:
                 conn.execute(reports_table.insert(), [_report_row(p, now) for p in parsed])
-                values = [r for p in parsed for r in iter_report_records(p.report, p.report_id)]
+                values = [r for p in parsed for r in p.records]
                 if values:
-                    conn.execute(indicator_values_table.insert(), values)
-                issues = [r for p in parsed for r in _issue_rows(p)]
+                    conn.exec_driver_sql(_records_insert(conn.dialect), values)
+                issues = [
+                    {"report_id": p.report_id, **dict(zip(ISSUE_COLUMNS, i, strict=True))}
+                    for p in parsed
+                    for i in p.issues
+                ]
                 if issues:
                     conn.execute(issues_table.insert(), issues)
             if failed:
@@ -312,7 +305,7 @@ def write_sql(reports: Iterable[Report], url: str, *, batch_size: int = 200) -> 
     batch: list[Outcome] = []
     try:
         for report in reports:
-            batch.append(Parsed(report=report, report_id=report_id(report)))
+            batch.append(Parsed.from_report(report))
             if len(batch) >= batch_size:
                 sink.write(batch)
                 count += len(batch)
