@@ -80,6 +80,10 @@ def test_reports_and_records_on_a_local_cluster(client: object, tmp_path: Path) 
     )
     by_path = {r.source.path: report_id(r) for r in reports}
     assert all(by_path[p] == rid for p, rid in zip(frame["path"], frame["report_id"], strict=True))
+    records_frame(read_reports(inputs, max_bytes=4000)).to_parquet(tmp_path / "records")
+    import pandas as pd
+
+    assert len(pd.read_parquet(tmp_path / "records")) == len(frame)
 
 
 def test_failures_are_kept(client: object, tmp_path: Path) -> None:

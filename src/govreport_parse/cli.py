@@ -203,9 +203,10 @@ def batch_command(
 
     Example:
 
+    \b
         govreport-parse batch crawl.warc.gz pages/ --out reports.sqlite --workers 4
-
         govreport-parse batch crawl.zip --out reports.sqlite --resume
+        govreport-parse batch scraped.jsonl --out records.parquet
     """
     from . import archive, batch
     from ._extras import MissingExtraError
@@ -296,7 +297,7 @@ def _summary_text(summary: Any, workers: int | None) -> str:
     from .batch import _cpu_count
 
     lines = [
-        f"{summary.parsed + summary.failed:,} pages in {summary.elapsed:.1f} s "
+        f"{summary.pages:,} pages in {summary.elapsed:.1f} s "
         f"({summary.pages_per_second:.1f} pages/s, {workers or _cpu_count()} workers)",
         f"  reports:  {summary.parsed:,} → {summary.output}",
     ]

@@ -107,17 +107,9 @@ def records_frame(reports: db.Bag) -> dd.DataFrame:
     :data:`~govreport_parse.exporters.RECORD_COLUMNS`).
     """
     pd = require("pandas", "dask", "the Dask integration")
+    types = {"year": "Int64", "line": "Int64", "value": "float64"}
     meta = pd.DataFrame(
-        {
-            column: pd.Series(
-                dtype="Int64"
-                if column in ("year", "line")
-                else "float64"
-                if column == "value"
-                else "object"
-            )
-            for column in RECORD_COLUMNS
-        }
+        {column: pd.Series(dtype=types.get(column, "string")) for column in RECORD_COLUMNS}
     )
     bag: Any = reports
     frame: dd.DataFrame = bag.map_partitions(_records).to_dataframe(meta=meta)
