@@ -28,3 +28,12 @@ def misbehaving_parse(member: Member) -> Parsed:
     if b"RAISE" in data:
         raise RuntimeError("the parser gave up")
     return parse_member(member)
+
+
+def bulky_parse(member: Member) -> Parsed:
+    """Parse a page and pad its stored JSON: results as big as the pages they come from."""
+    data = member.data or b""
+    parsed = parse_member(Member(path=member.path, data=data[:2000]))
+    parsed.row["report_json"] = parsed.row["report_json"][:-1] + ', "pad": "' + "x" * len(data)
+    parsed.row["report_json"] += '"}'
+    return parsed

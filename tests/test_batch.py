@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -20,7 +21,7 @@ from govreport_parse.batch import run_batch
 from govreport_parse.cli import cli
 from govreport_parse.exporters import read_csv, read_jsonl, read_parquet, report_id
 
-from ._batch_helpers import misbehaving_parse, page
+from ._batch_helpers import bulky_parse, misbehaving_parse, page
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,6 +104,25 @@ class TestRun:
             ),
         ]
         assert _rows(db, "SELECT path FROM reports") == [(str(p),) for p in inputs]
+
+    def test_big_pages_and_big_results_do_not_block(self, tmp_path: Path) -> None:
+        """Megabytes of pages one way and of results the other never fill both pipes at once."""
+        archive = tmp_path / "big.zip"
+        with zipfile.ZipFile(archive, "w") as zf:
+            for i in range(30):
+                zf.writestr(f"{i}.txt", page(i) + "\n" + "数" * 200_000)
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            outcome["summary"] = run_batch(
+                [archive], tmp_path / "o.jsonl", workers=1, worker_fn=bulky_parse
+            )
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(120)
+        assert not thread.is_alive(), "the batch run is stuck"
+        assert (outcome["summary"].parsed, outcome["summary"].failed) == (30, 0)
 
     def test_too_large_member_is_a_failure(self, tmp_path: Path) -> None:
         """A member over the size cap is recorded with its size, never parsed."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import queue
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -50,14 +52,28 @@ class PoolResult(Generic[T, R]):
 
 
 def _worker_main(fn: Callable[[Any], Any], conn: Connection) -> None:
-    """Worker loop: receive chunks of tasks, send one ``(ok, value)`` per task, in order."""
+    """Worker loop: receive chunks of tasks, send one ``(ok, value)`` per task, in order.
+
+    A thread of its own receives the chunks, so the pipe towards the worker is always drained:
+    the parent never blocks sending the next chunk while this process blocks sending results.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    inbox: queue.SimpleQueue[list[Any] | None] = queue.SimpleQueue()
+
+    def receive() -> None:
+        while True:
+            try:
+                chunk = conn.recv()
+            except (EOFError, OSError):  # the parent is gone
+                chunk = None
+            inbox.put(chunk)
+            if chunk is None:
+                return
+
+    threading.Thread(target=receive, name="receive-chunks", daemon=True).start()
     conn.send("ready")
     while True:
-        try:
-            chunk = conn.recv()
-        except (EOFError, OSError):  # the parent is gone
-            return
+        chunk = inbox.get()
         if chunk is None:
             return
         for task in chunk:

@@ -6,6 +6,7 @@ input was read, 1 when some input could not be read at all, 2 for usage errors.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
@@ -229,8 +230,9 @@ def batch_command(
     if not bar.disable:
 
         def count() -> None:
-            total = archive.count_members(inputs, max_bytes=max_bytes)
-            bar.total = total
+            # Only for the ETA: any problem with an input is reported by the run itself.
+            with contextlib.suppress(Exception):
+                bar.total = archive.count_members(inputs, max_bytes=max_bytes)
 
         threading.Thread(target=count, daemon=True, name="count-inputs").start()
 
