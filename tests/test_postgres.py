@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from govreport_parse import Report, parse
 from govreport_parse.batch import run_batch
-from govreport_parse.exporters import database_url, read_records, write_sql
+from govreport_parse.exporters import database_url, read_records, report_id, write_sql
 from govreport_parse.exporters._common import iter_report_records
 from govreport_parse.exporters.to_sql import metadata
 
@@ -66,7 +66,7 @@ def test_round_trip(pg_url: str, items: list[Report]) -> None:
     engine = sa.create_engine(database_url(pg_url) or pg_url)
     metadata.drop_all(engine)
     engine.dispose()
-    last = {r.source.path if r.source.path is not None else id(r): r for r in items}
+    last = {r.source.path if r.source.path is not None else report_id(r): r for r in items}
     write_sql(items, pg_url)
     expected = [row for r in last.values() for row in iter_report_records(r)]
 

@@ -255,7 +255,13 @@ class SqlSink:
                 unkeyed.append(outcome)
             else:
                 by_path[path] = outcome
-        parsed = unkeyed + [o for o in by_path.values() if isinstance(o, Parsed)]
+        # Without a location, a report is known by its id (its content) alone.
+        parsed = list(
+            {
+                p.report_id: p
+                for p in unkeyed + [o for o in by_path.values() if isinstance(o, Parsed)]
+            }.values()
+        )
         failed = [o for o in by_path.values() if isinstance(o, Failure)]
         paths = [p for p in by_path if p is not None]
         ids = list({item.report_id for item in parsed})
