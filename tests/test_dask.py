@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from govreport_parse import parse
-from govreport_parse.exporters import Failure, report_id
+from govreport_parse.exporters import RECORD_COLUMNS, Failure, report_id
 
 from ._batch_helpers import page
 
@@ -58,22 +58,7 @@ def test_reports_and_records_on_a_local_cluster(client: object, tmp_path: Path) 
         [f"{inputs[0]}!{i}.txt" for i in range(5)] + [str(inputs[1])]
     )
     frame = records_frame(read_reports(inputs, max_bytes=4000)).compute()
-    assert list(frame.columns) == [
-        "report_id",
-        "path",
-        "url",
-        "agency",
-        "year",
-        "format",
-        "indicator",
-        "column",
-        "value",
-        "status",
-        "unit",
-        "raw_label",
-        "raw_value",
-        "line",
-    ]
+    assert tuple(frame.columns) == RECORD_COLUMNS
     received = frame[frame["indicator"] == "requests.received"]
     assert sorted(zip(received["path"], received["value"], strict=True)) == sorted(
         [(f"{inputs[0]}!{i}.txt", float(i)) for i in range(5)] + [(str(inputs[1]), 42.0)]

@@ -22,6 +22,7 @@ archives inside archives) are skipped and counted, not parsed.
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
 import io
 import json
@@ -240,28 +241,57 @@ def _read_file(path: str, cap: int, read: bool) -> Member:
     return _too_large(path, None, cap) if data is None else Member(path=path, data=data)
 
 
+def _archive_member(
+    location: str,
+    name: str,
+    size: int,
+    cap: int,
+    skip: SkipHandler,
+    read: bool,
+    open_stream: Callable[[], IO[bytes]],
+    errors: tuple[type[BaseException], ...] = (),
+) -> Member | None:
+    """One archive member as a :class:`Member`, or ``None`` when it is not a page.
+
+    Read errors listed in ``errors`` concern the member alone; others propagate and fail the
+    whole archive (a broken stream cannot be read past).
+    """
+    if not _is_page_name(name):
+        skip(location, "not a page (suffix)")
+        return None
+    if size > cap:
+        return _too_large(location, size, cap)
+    if not read:
+        return Member(path=location, data=b"")
+    try:
+        with open_stream() as stream:
+            data = _read_capped(stream, cap)
+    except errors as exc:
+        return _unreadable(location, exc)
+    return _too_large(location, None, cap) if data is None else Member(location, data)
+
+
+#: Errors of one zip member (bad CRC, unsupported compression) that leave the others readable.
+_ZIP_MEMBER_ERRORS: Final = (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError)
+
+
 def _iter_zip(path: str, cap: int, skip: SkipHandler, read: bool) -> Iterator[Member]:
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            location = f"{path}!{info.filename}"
             if info.is_dir():
                 continue
-            if not _is_page_name(info.filename):
-                skip(location, "not a page (suffix)")
-                continue
-            if info.file_size > cap:
-                yield _too_large(location, info.file_size, cap)
-                continue
-            if not read:
-                yield Member(path=location, data=b"")
-                continue
-            try:
-                with archive.open(info) as stream:
-                    data = _read_capped(stream, cap)
-            except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
-                yield _unreadable(location, exc)
-                continue
-            yield _too_large(location, None, cap) if data is None else Member(location, data)
+            member = _archive_member(
+                f"{path}!{info.filename}",
+                info.filename,
+                info.file_size,
+                cap,
+                skip,
+                read,
+                functools.partial(archive.open, info),
+                _ZIP_MEMBER_ERRORS,
+            )
+            if member is not None:
+                yield member
 
 
 def _open_decompressed(path: str) -> io.BufferedIOBase:
@@ -291,21 +321,24 @@ def _iter_tar(path: str, cap: int, skip: SkipHandler, read: bool) -> Iterator[Me
             if not info.isfile():
                 skip(location, "not a regular file (link or device)")
                 continue
-            if not _is_page_name(info.name):
-                skip(location, "not a page (suffix)")
-                continue
-            if info.size > cap:
-                yield _too_large(location, info.size, cap)
-                continue
-            if not read:
-                yield Member(path=location, data=b"")
-                continue
-            stream = archive.extractfile(info)
-            if stream is None:  # pragma: no cover - isfile() members always have a stream
-                yield _unreadable(location, "no data stream")
-                continue
-            data = _read_capped(stream, cap)
-            yield _too_large(location, None, cap) if data is None else Member(location, data)
+            member = _archive_member(
+                location,
+                info.name,
+                info.size,
+                cap,
+                skip,
+                read,
+                functools.partial(_tar_stream, archive, info),
+            )
+            if member is not None:
+                yield member
+
+
+def _tar_stream(archive: tarfile.TarFile, info: tarfile.TarInfo) -> IO[bytes]:
+    stream = archive.extractfile(info)
+    if stream is None:  # pragma: no cover - regular files always have a data stream
+        raise tarfile.ReadError(f"no data for {info.name}")
+    return stream
 
 
 def _iter_warc(path: str, cap: int, skip: SkipHandler, read: bool) -> Iterator[Member]:
