@@ -298,9 +298,14 @@ def _summary_text(summary: Any, workers: int | None) -> str:
     """The closing summary of a batch run, for people."""
     from .batch import _cpu_count
 
+    workers_text = f"{workers or _cpu_count()} workers"
+    rate = (
+        f"{summary.pages_per_second:.1f} pages/s, {workers_text}"
+        if summary.parsed + summary.failed
+        else workers_text
+    )
     lines = [
-        f"{summary.pages:,} pages in {summary.elapsed:.1f} s "
-        f"({summary.pages_per_second:.1f} pages/s, {workers or _cpu_count()} workers)",
+        f"{summary.pages:,} pages in {summary.elapsed:.1f} s ({rate})",
         f"  reports:  {summary.parsed:,} → {summary.output}",
     ]
     if summary.formats:
