@@ -17,10 +17,11 @@ def main(path: str) -> None:
         (count,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
         print(f"  {table:<17}{count:>6} rows")
     print()
-    print(f"  {'page':<40}{'format':<12}{'values':>7}{'received':>10}{'issues':>8}")
+    head = f"{'page':<40}{'year':>5}  {'format':<11}{'values':>7}{'received':>9}{'issues':>7}"
+    print(f"  {head}  agency")
     rows = conn.execute(
         """
-        SELECT r.path, r.format, r.n_indicators, v.value, r.n_issues
+        SELECT r.path, r.year, r.format, r.n_indicators, v.value, r.n_issues, r.agency
         FROM reports r
         LEFT JOIN indicator_values v
           ON v.report_id = r.report_id
@@ -29,10 +30,13 @@ def main(path: str) -> None:
         ORDER BY r.path
         """
     )
-    for path_, fmt, n_values, received, n_issues in rows:
+    for path_, year, fmt, n_values, received, n_issues, agency in rows:
         name = path_.rsplit("/", 1)[-1]
         shown = "" if received is None else f"{received:g}"
-        print(f"  {name:<40}{fmt:<12}{n_values:>7}{shown:>10}{n_issues:>8}")
+        print(
+            f"  {name:<40}{year or '':>5}  {fmt:<11}{n_values:>7}{shown:>9}{n_issues:>7}"
+            f"  {agency or ''}"
+        )
     failures = conn.execute("SELECT path, kind, error FROM failures ORDER BY path").fetchall()
     for path_, kind, error in failures:
         print(f"  failed: {path_} ({kind}): {error}")
