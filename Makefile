@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck docs bench fuzz score clean
+.PHONY: demo test lint typecheck docs bench bench-batch fuzz score clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,8 @@ score: $(VENV)/.installed
 	  $(PYTHON) $(SHARED)/tools/score.py $(SHARED)/corpus/$$set --cmd "$(BIN)/govreport-parse parse" | tail -n 1; \
 	done
 
-## bench: batch throughput (1 and N workers) and peak memory on a generated 10,000-page archive
-bench: $(VENV)/.installed-test
+## bench-batch: batch throughput (1 and N workers) and peak memory on a generated 10,000-page archive
+bench-batch: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
