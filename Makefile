@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck docs docs-gen docs-serve evaluate bench fuzz score clean
+.PHONY: demo test lint typecheck docs docs-gen docs-serve evaluate bench bench-batch fuzz score clean
 
 # Pages with generated blocks (cog): the CLI reference, the taxonomy, the schema, the issue
 # codes, the architecture tables and the executed examples.
@@ -23,9 +23,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-## demo: install, parse the bundled example pages and print a summary
+## demo: install, parse the bundled example pages into demo.sqlite and print a summary from it
 demo: $(VENV)/.installed
-	$(BIN)/govreport-parse parse examples/* | $(BIN)/python scripts/summarize.py
+	$(BIN)/govreport-parse batch examples --out demo.sqlite
+	$(BIN)/python scripts/summarize.py demo.sqlite
 
 ## test: lint, type-check, build the docs and run the whole test suite
 test: $(VENV)/.installed-test
@@ -77,6 +78,10 @@ fuzz: $(VENV)/.installed-fuzz
 	mkdir -p .fuzz-corpus fixtures/fuzz
 	$(BIN)/python fuzz/fuzz_parse.py -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
 	  -rss_limit_mb=4096 -artifact_prefix=fixtures/fuzz/ .fuzz-corpus fuzz/seeds
+
+## bench-batch: batch throughput (1 and N workers) and peak memory on a generated 10,000-page archive
+bench-batch: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
