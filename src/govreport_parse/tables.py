@@ -305,13 +305,13 @@ class _Assembler:
         )
 
     def emit_unplaced(self, label_cells: list[Cell], values: list[Cell], line: int) -> None:
+        """Keep a row whose label matched nothing: the 表四 data row (it has no label), or an
+        unknown row of a table, for ``unmapped``."""
         if not self.active or not any(parse_value(v.text).status == "number" for v in values):
             return
-        if not label_cells and self.context == "t4" and "t4" in self.tables:
-            if len(values) >= _MIN_T4_CELLS:
-                self.rows.append(RawRow("t4", None, [], values, line))
-            return
         if not label_cells and self.context == "t4":
+            if "t4" in self.tables and len(values) >= _MIN_T4_CELLS:
+                self.rows.append(RawRow("t4", None, [], values, line))
             return
         label = "".join(c.text for c in label_cells)
         if not _CJK.search(label):
