@@ -404,7 +404,7 @@ class _TextGrid:
         offsets = [c.offset for c in row.values]
         if key_offset < 0 or any(o < 0 for o in offsets):
             return None
-        reference = self.full.get(key_offset) or self.common
+        reference = self.full.get(key_offset) or self.common or self.shifted(key_offset)
         if reference:
             return _nearest(offsets, reference)
         seen = sorted(self.seen.get(key_offset, ()))
@@ -422,6 +422,26 @@ class _TextGrid:
             else:
                 return None
         return placed if len(set(placed)) == len(placed) else None
+
+    def shifted(self, key_offset: int) -> list[int] | None:
+        """Columns for rows whose label sits in a value column of a full row.
+
+        Converters that ignore colspans put a row with one more label cell one grid column to
+        the right: its values start at the full row's second value column, and its last column
+        is the furthest one its own rows print.
+        """
+        seen = sorted(self.seen.get(key_offset, ()))
+        for reference in self.full.values():
+            for index, offset in enumerate(reference):
+                if abs(offset - key_offset) > 1:
+                    continue
+                columns = list(reference[index + 1 :])
+                beyond = [o for o in seen if o > columns[-1] + 1] if columns else seen
+                missing = self.width - len(columns)
+                if missing <= 0 or len(beyond) < missing:
+                    continue
+                return columns + beyond[-missing:]
+        return None
 
 
 def _label_offset(row: RawRow) -> int:
