@@ -95,11 +95,9 @@ def resolve(label: str, context: dict[str, str]) -> Match:
         "loose": True,
         "context": context.get("context"),
     }
-    if " | " in label:
-        cells = [Cell(text, 1) for text in label.split(" | ")]
-        match, _ = resolver().resolve_cells(cells, **options)
-        return match
-    return resolver().lookup(key(label), **options)
+    cells = [Cell(text, 1) for text in label.split(" | ")]
+    match, _ = resolver().resolve_cells(cells, **options)
+    return match
 
 
 def _params(name: str, xfail: bool = False) -> list[Any]:

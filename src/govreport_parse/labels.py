@@ -90,6 +90,7 @@ class Match:
 
 
 _NO_MATCH = Match(how="none")
+_MASK = re.compile(r"[*＊]+")
 _MEMO_SIZE = 1 << 16
 
 
@@ -269,6 +270,31 @@ class Resolver:
             return Match(None, group=grp, how=how)
         return None
 
+    def masked(self, text: str, tables: frozenset[str]) -> RowDef | None:
+        """A label with characters masked by asterisks (``****政府信息数``): the one known
+        label that fits, each run of asterisks standing for as many characters (or, failing
+        that, for one to eight)."""
+        masks = _MASK.findall(text)
+        parts = [core(key(p)) if i == 0 else key(p) for i, p in enumerate(_MASK.split(text))]
+        if not masks or not any(parts):
+            return None
+        parts[-1] = core("x" + parts[-1])[1:] if parts[-1] else ""
+        for gaps in ([f".{{{len(m)}}}" for m in masks], [".{1,8}"] * len(masks)):
+            source = re.escape(parts[0]) + "".join(
+                gap + re.escape(part) for gap, part in zip(gaps, parts[1:], strict=True)
+            )
+            pattern = re.compile(source)
+            rows = {
+                row
+                for name in self.name_set
+                if pattern.fullmatch(name)
+                for row in self.core.get(name, [])
+                if not tables or row.table in tables
+            }
+            if rows:
+                return rows.pop() if len(rows) == 1 else None
+        return None
+
     def block_rows(self, block: int) -> list[RowDef]:
         """The rows of 表二 block ``block``, in the order the format prints them."""
         return [r for r in self.data.rows if r.table == "t2" and r.block == block]
@@ -291,6 +317,13 @@ class Resolver:
             match = self.lookup(joined, **context)  # type: ignore[arg-type]
             if match.row is not None or match.section or match.group:
                 return match, n
+        if cells and _MASK.search(cells[-1].text):
+            tables = context.get("tables", frozenset())
+            row = self.masked(
+                cells[-1].text, tables if isinstance(tables, frozenset) else frozenset()
+            )
+            if row is not None:
+                return Match(row, how="masked"), 1
         return _NO_MATCH, 0
 
 
