@@ -504,6 +504,20 @@ def _pad_positional(values: list[Cell], width: int) -> list[Cell]:
     return values
 
 
+def _ends_in_its_sum(values: list[Cell], width: int) -> bool:
+    """A short row of explicit cells, all numbers, the last the sum of the others (not zero).
+
+    Cells cut from text at spaces are placed by their columns instead (:class:`_TextGrid`).
+    """
+    if not 2 <= len(values) < width or any(c.loose for c in values):
+        return False
+    parsed = [parse_value(c.text) for c in values]
+    if any(p.status != "number" for p in parsed):
+        return False
+    nums = [p.value or 0 for p in parsed]
+    return nums[-1] != 0 and sum(nums[:-1]) == nums[-1]
+
+
 def _trim_trailing_blanks(values: list[Cell], width: int) -> list[Cell]:
     while len(values) > width and not values[-1].text.strip():
         values = values[:-1]
@@ -544,6 +558,13 @@ def _t3_columns(row: RawRow, data: Layouts, grid: _TextGrid) -> None:
     values = _trim_trailing_blanks(row.values, width)
     while len(values) > width and not values[0].text.strip():
         values = values[1:]  # empty label columns of a rendered grid
+    if _ends_in_its_sum(values, width):
+        # A short row whose last number is the sum of the others reads as well as "…, 总计"
+        # with empty cells dropped as it does as a row whose empty tail was dropped.
+        row.values = values
+        row.columns = None
+        row.note = "the last of the row's numbers is the sum of the others: it may be the 总计"
+        return
     values = _pad_positional(values, width)
     row.values = values
     if len(values) == width:
