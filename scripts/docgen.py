@@ -10,8 +10,8 @@ keep it honest::
 Everything here reads the installed package and the repository only: no network, nothing
 outside the project, so a fresh clone regenerates the same text.
 
-Examples (the quickstart, the README) run in a scratch folder holding a copy of
-``docs/examples/``; :class:`Session` executes them the way a reader would, and
+Examples (the quickstart, the README) run in a scratch folder holding a copy of the project's
+example pages, ``examples/``; :class:`Session` executes them the way a reader would, and
 ``tests/test_docs.py`` runs the same blocks again and compares.
 """
 
@@ -44,7 +44,7 @@ from govreport_parse.taxonomy import FORMATS, layouts, taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "govreport_parse"
-EXAMPLES = ROOT / "docs" / "examples"
+EXAMPLES = ROOT / "examples"
 
 #: Width the CLI help is rendered at (click wraps to the terminal otherwise).
 HELP_WIDTH = 88
@@ -640,14 +640,14 @@ def _bin_dir() -> Path:
 class Session:
     """Run a page's examples in order in one scratch folder, as a reader would.
 
-    The folder holds a copy of ``docs/examples/``, so commands and code use the same relative
-    paths as the page (``docs/examples/hedong_2018.txt``). Python examples share one namespace;
-    files written by one example are there for the next.
+    The folder holds a copy of ``examples/``, so commands and code use the same relative paths
+    as a reader at the root of a clone (``examples/2021_fmt2021_pipe_text.txt``). Python
+    examples share one namespace; files written by one example are there for the next.
     """
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="govreport-docs-"))
-        shutil.copytree(EXAMPLES, self.dir / "docs" / "examples")
+        shutil.copytree(EXAMPLES, self.dir / EXAMPLES.name)
         self.globals: dict[str, Any] = {"__name__": "__main__"}
         atexit.register(self.close)
 

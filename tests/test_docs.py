@@ -261,7 +261,7 @@ def _named_paths() -> list[tuple[str, str]]:
     found = set()
     for page in pages:
         for match in re.finditer(
-            r"`((?:src|tests|fixtures|scripts|docs)/[^`\s*<>…]*)`", page.read_text("utf-8")
+            r"`((?:src|tests|fixtures|scripts|docs|examples)/[^`\s*<>…]*)`", page.read_text("utf-8")
         ):
             found.add((match.group(1), _id(page)))
     return sorted(found)
@@ -287,13 +287,13 @@ def test_pending_path_exists(path: str) -> None:
 def test_evaluate_scores_and_times_a_corpus(tmp_path: Path) -> None:
     """scripts/evaluate.py scores a gold folder and writes the markdown the docs include."""
     (tmp_path / "pages").mkdir()
-    page = tmp_path / "pages" / "hubei.txt"
-    page.write_bytes((DOCS / "examples" / "hubei_2020.txt").read_bytes())
+    page = tmp_path / "pages" / "lixia.txt"
+    page.write_bytes((ROOT / "examples" / "2020_fmt2019_markdown_rows.txt").read_bytes())
     gold = tmp_path / "gold"
     gold.mkdir()
-    (gold / "hubei.json").write_text(
-        '{"file": "pages/hubei.txt", "expect": {"format": "fmt2019"},'
-        ' "indicators": [{"id": "requests.received", "column": "total", "value": 401},'
+    (gold / "lixia.json").write_text(
+        '{"file": "pages/lixia.txt", "expect": {"format": "fmt2019"},'
+        ' "indicators": [{"id": "requests.received", "column": "total", "value": 38},'
         ' {"id": "requests.received", "column": "natural_person", "value": 999}],'
         ' "indicators_complete": false}',
         encoding="utf-8",
