@@ -132,6 +132,10 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("validate", validate.check),
 )
 
+#: Issue codes that strict mode raises whatever their severity: printed numbers that break a
+#: sum rule of the format are kept (and reported as warnings) unless the caller asks otherwise.
+_STRICT_ALWAYS = frozenset(["sum_mismatch"])
+
 _STRICT_ERRORS: dict[str, type[GovReportError]] = {
     "empty_input": DecodeError,
     "binary_input": DecodeError,
@@ -175,7 +179,7 @@ def parse(
 
     ``source`` is page text or markup (``str``), raw bytes in any encoding, a path, a
     BeautifulSoup object or an lxml element. ``encoding`` overrides detection for bytes. With
-    ``strict=True`` the first error-severity issue raises the matching
+    ``strict=True`` the first error-severity issue (or broken sum rule) raises the matching
     :class:`~govreport_parse.exceptions.GovReportError` subclass; otherwise content problems
     never raise.
 
@@ -280,7 +284,7 @@ def _finish(doc: Document, strict: bool) -> Report:
         report = build.report(doc)
     if strict:
         for issue in report.issues:
-            if issue.severity == "error":
+            if issue.severity == "error" or issue.code in _STRICT_ALWAYS:
                 exc_type = _STRICT_ERRORS.get(
                     issue.code, TableError if "table" in issue.code else GovReportError
                 )
