@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
-from govreport_parse import parse
+from govreport_parse import SumMismatchError, parse
 from govreport_parse.models import IndicatorValue
 from govreport_parse.pipeline import STAGES
 from govreport_parse.state import Document
@@ -374,7 +374,10 @@ class TestRuleSets:
         assert ids.count("legacy.channels_overlap") == 1
 
 
-def test_strict_mode_does_not_raise_on_sum_warnings() -> None:
-    """A broken sum is a warning: ``strict=True`` raises only on errors."""
-    rep = parse(page_bytes("sums_fmt2021_broken"), strict=True)
+def test_strict_mode_raises_on_broken_sums() -> None:
+    """A broken sum is a warning, kept in the report; ``strict=True`` raises it instead."""
+    rep = parse(page_bytes("sums_fmt2021_broken"))
     assert {i.code for i in rep.issues if i.severity != "info"} == {"sum_mismatch"}
+    with pytest.raises(SumMismatchError) as caught:
+        parse(page_bytes("sums_fmt2021_broken"), strict=True)
+    assert caught.value.code == "sum_mismatch"
