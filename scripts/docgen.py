@@ -553,9 +553,10 @@ def documented_codes(page: Path = ROOT / "docs" / "issues.md") -> list[str]:
 
 
 def _strict_exception(code: str, severity: str) -> str:
-    if severity != "error":
-        return ""
     from govreport_parse import pipeline
+
+    if severity != "error" and code not in getattr(pipeline, "_STRICT_ALWAYS", ()):
+        return ""
 
     table: dict[str, type] = getattr(pipeline, "_STRICT_ERRORS", {})
     exc = table.get(code)
