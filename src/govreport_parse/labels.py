@@ -60,15 +60,16 @@ def core(text_key: str) -> str:
     >>> core("(二)部分公开(区分处理的,只计这")
     '部分公开'
     """
-    text = strip_enumerator(_LEADING.sub("", text_key))
-    for _ in range(4):
-        stripped = _PAREN.sub("", text)
-        if stripped == text:
+    text = text_key
+    for _ in range(len(text_key) + 1):  # removing a note can bare an enumerator: repeat
+        before = text
+        text = strip_enumerator(_LEADING.sub("", text))
+        text = _PAREN.sub("", text)
+        if "(" in text:
+            text = text[: text.index("(")]  # a note cut off by a line break or a rendering
+        text = _TRAILING.sub("", _LEADING.sub("", text))
+        if text == before:
             break
-        text = stripped
-    if "(" in text:
-        text = text[: text.index("(")]  # a note cut off by a line break or a rendering
-    text = _TRAILING.sub("", _LEADING.sub("", text))
     return text
 
 
