@@ -35,11 +35,9 @@ EXECUTED_PAGES = sorted(
     if p != DOCS / "api.md" and re.search(r"^\s*```(pycon|console)\s*$", p.read_text("utf-8"), re.M)
 )
 
+
 #: Paths the docs name that other work is adding; each xfails until it exists, then fails so
 #: that it is taken off this list.
-PENDING_PATHS: dict[str, str] = {}
-
-
 def _id(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
@@ -267,17 +265,10 @@ def _named_paths() -> list[tuple[str, str]]:
     return sorted(found)
 
 
-@pytest.mark.parametrize(("path", "page"), [p for p in _named_paths() if p[0] not in PENDING_PATHS])
+@pytest.mark.parametrize(("path", "page"), _named_paths())
 def test_named_path_exists(path: str, page: str) -> None:
     """A file or folder the docs name is in the repository."""
     assert (ROOT / path).exists(), f"{page} names `{path}`, which does not exist"
-
-
-@pytest.mark.parametrize("path", sorted(PENDING_PATHS))
-def test_pending_path_exists(path: str) -> None:
-    """Paths the docs name ahead of time; take them off PENDING_PATHS once they exist."""
-    if not (ROOT / path).exists():
-        pytest.xfail(PENDING_PATHS[path])
 
 
 # ----------------------------------------------------------------------------------------------
