@@ -104,7 +104,7 @@ def _contenders_html(page: BenchPage) -> dict[str, Callable[[], object]]:
         import trafilatura
 
         found["trafilatura"] = lambda: trafilatura.extract(data, include_tables=True)
-    except ModuleNotFoundError:  # pragma: no cover - the bench extra is not installed
+    except ImportError:  # pragma: no cover - the bench extra is not installed
         pass
     return found
 
