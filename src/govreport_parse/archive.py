@@ -175,7 +175,7 @@ def iter_members(
         if os.path.isdir(name):
             yield from _iter_directory(name, max_bytes, skip, read)
         else:
-            yield from _iter_path(name, max_bytes, skip, read, named=True)
+            yield from _iter_path(name, max_bytes, skip, read)
 
 
 def count_members(
@@ -196,10 +196,10 @@ def _iter_directory(root: str, cap: int, skip: SkipHandler, read: bool) -> Itera
             if input_kind(filename) == "page" and not _is_page_name(filename):
                 skip(path, "not a page (suffix)")
                 continue
-            yield from _iter_path(path, cap, skip, read, named=False)
+            yield from _iter_path(path, cap, skip, read)
 
 
-def _iter_path(path: str, cap: int, skip: SkipHandler, read: bool, named: bool) -> Iterator[Member]:
+def _iter_path(path: str, cap: int, skip: SkipHandler, read: bool) -> Iterator[Member]:
     kind = input_kind(path)
     try:
         if kind == "zip":

@@ -717,11 +717,6 @@ def _subject_agency(flow: str, v: _Vocab, budget: _Budget) -> str | None:
     return None
 
 
-def _is_date_line(text: str) -> bool:
-    dates = find_dates(text)
-    return len(dates) == 1 and dates[0].start == 0 and dates[0].end == len(text)
-
-
 def _signature_agency(lines: Sequence[_PageLine], v: _Vocab) -> str | None:
     tail: list[str] = []
     for pl in reversed(lines):

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
 from .models import Format, IndicatorValue, Issue, Section, Severity, UnmappedRow
 from .taxonomy import RowDef
 from .tokens import Cell, Page, PageKind
 
-__all__ = ["Document", "HeaderInfo", "RawRow", "TableFormat"]
-
-TableFormat = Format
+__all__ = ["Document", "HeaderInfo", "RawRow"]
 
 
 @dataclass(slots=True)
@@ -89,7 +86,7 @@ class Document:
     page: Page | None = None
     header: HeaderInfo = field(default_factory=HeaderInfo)
     sections: list[Section] = field(default_factory=list)
-    format: TableFormat = "unknown"
+    format: Format = "unknown"
     rows: list[RawRow] = field(default_factory=list)
     indicators: list[IndicatorValue] = field(default_factory=list)
     unmapped: list[UnmappedRow] = field(default_factory=list)
@@ -120,6 +117,3 @@ class Document:
                 rule=rule,
             )
         )
-
-
-Kind = Literal["html", "text"]

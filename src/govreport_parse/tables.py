@@ -209,8 +209,7 @@ _BLOCKS = _block_numerals()
 class _Assembler:
     """Walks the lines once, keeping the table context, and collects rows."""
 
-    def __init__(self, doc: Document, fmt: str, res: Resolver) -> None:
-        self.doc = doc
+    def __init__(self, fmt: str, res: Resolver) -> None:
         self.fmt = fmt
         self.res = res
         self.tables = _TABLES_BY_FORMAT[fmt]
@@ -632,7 +631,7 @@ def extract(doc: Document) -> None:
         return
     lines = doc.page.lines
     fmt = detect_format(lines)
-    asm = _Assembler(doc, fmt, resolver())
+    asm = _Assembler(fmt, resolver())
     for line in _iter_lines(doc):
         asm.feed(line)
     asm.close()

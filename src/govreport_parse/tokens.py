@@ -53,11 +53,6 @@ class Cell:
     offset: int = -1
     """Character column where the cell starts on its line (text cut at spaces), else -1."""
 
-    @property
-    def is_blank(self) -> bool:
-        """True when the cell holds no visible character (spaces, NBSP, U+3000 only)."""
-        return not self.text.strip()
-
 
 @dataclass(slots=True)
 class Line:
