@@ -241,6 +241,12 @@ def _utf16_reading(data: bytes) -> list[tuple[str, str]]:
 
 def _best_reading(data: bytes, declared: str | None) -> tuple[str, str] | None:
     """Among the clean readings of ``data``, the declared one unless another reads far better."""
+    if declared:
+        # Most pages are what they declare: read them whole once and keep the reading if it
+        # looks Chinese enough that no other reading could be more than twice as plausible.
+        text = _try(data, declared)
+        if text is not None and plausibility(text) >= _DECLARED_WINS:
+            return declared, text
     # Judge the readings on the bytes from the first non-ASCII one on (markup and scripts come
     # first on most pages); everything before it is ASCII, so this starts on a character.
     first = _HIGH_BYTE.search(data)
@@ -255,30 +261,22 @@ def _best_reading(data: bytes, declared: str | None) -> tuple[str, str] | None:
             sample = _try(data, enc)
             if sample is None:
                 continue
+        scored.append((plausibility(sample), enc))
+    for enc, sample in _utf16_reading(data):
+        # Almost any even-length input decodes as UTF-16: only Chinese-looking readings count.
         score = plausibility(sample)
-        if enc == declared and score >= _DECLARED_WINS:
-            # No reading can be more than twice as plausible: the declaration stands.
+        if score >= _MIN_PLAUSIBLE:
+            scored.append((score, enc))
+    if not scored:
+        return None
+    best_score, best = max(scored, key=lambda pair: pair[0])
+    # The declared codec wins unless another reading is clearly more Chinese.
+    for score, enc in scored:
+        if enc == declared and score >= _DECLARED_WINS * best_score:
+            best = enc
             break
-        scored.append((score, enc))
-    else:
-        for enc, sample in _utf16_reading(data):
-            # Almost any even-length input decodes as UTF-16: only Chinese-looking readings
-            # count.
-            score = plausibility(sample)
-            if score >= _MIN_PLAUSIBLE:
-                scored.append((score, enc))
-        if not scored:
-            return None
-        best_score, best = max(scored, key=lambda pair: pair[0])
-        # The declared codec wins unless another reading is clearly more Chinese.
-        for score, enc in scored:
-            if enc == declared and score >= _DECLARED_WINS * best_score:
-                best = enc
-                break
-        declared = best
-    assert declared is not None
-    text = _try(data, declared)
-    return (declared, text) if text is not None else None
+    text = _try(data, best)
+    return (best, text) if text is not None else None
 
 
 def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -365,10 +363,9 @@ _LATIN1_RUN = re.compile(
     f"{{{2 * MOJIBAKE_MIN_RUN},}}"
 )
 
-
 # Every such run holds a Latin-1 letter from U+00C0 on (the lead byte of a UTF-8 or GBK
-# character); × and ÷, common in Chinese text, are left out of the quick test.
-_LATIN1_LEAD = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+# character): _has_latin1_letter is the quick test (× and ÷, common in Chinese text, are left
+# out of it).
 
 
 def _utf8_read_as_gbk(text: str) -> str | None:
@@ -387,8 +384,23 @@ def _utf8_read_as_gbk(text: str) -> str | None:
     return f"UTF-8 text decoded as GBK (it reads {fixed[:24]!r})"
 
 
+def _has_latin1_letter(text: str) -> bool:
+    """Whether ``text`` holds a character U+00C0–U+00FF other than × and ÷.
+
+    In UTF-8 these are exactly the characters encoded with the lead byte C3, which ``bytes.find``
+    locates far faster than a character-class search over the text.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    at = raw.find(b"\xc3")
+    while at != -1:
+        if raw[at + 1 : at + 2] not in (b"\x97", b"\xb7"):
+            return True
+        at = raw.find(b"\xc3", at + 2)
+    return False
+
+
 def _read_as_latin1(text: str) -> str | None:
-    if text.isascii() or _LATIN1_LEAD.search(text) is None:
+    if text.isascii() or not _has_latin1_letter(text):
         return None
     for m in _LATIN1_RUN.finditer(text):
         run = m.group()

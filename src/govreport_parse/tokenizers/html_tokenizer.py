@@ -14,6 +14,8 @@ thread. Limits of :mod:`~govreport_parse.settings` that are hit become notes on 
 
 from __future__ import annotations
 
+import copy
+import re
 import threading
 from typing import Any
 
@@ -98,15 +100,17 @@ _BLOCK = frozenset(
     ]
 )
 _CELL_TAGS = frozenset(["td", "th"])
-# Children that the walk must look at closely; any other childless element is plain inline
-# text (a span, a link, a font tag) and is read without a recursive call.
-_SPECIAL = _DROP | _BLOCK | {"tr", "br", "table"}
-_STRING = etree.XPath("string()")
+# Elements that end a line of the text rendering. Rows are not among them: a data row is a
+# line of its own and a layout row's cells are blocks (see _Rows).
+_BREAKS = tuple(_BLOCK - {"tr", "tbody", "thead", "tfoot"})
+# Marks a table row's place in the text rendering: a noncharacter, removed from the input first.
+_ROW_MARK = "\ufdd0"
+# What the input must not hold for the text rendering to be built: the row mark, and the
+# control characters that lxml refuses in text it is given (they become spaces).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufdd0\ufffe\uffff]")
 _LOCAL = threading.local()
-
-
-def _TEXT_OF(el: Any) -> str:  # noqa: N802 - reads as the XPath it wraps
-    return str(_STRING(el))
+# Layout rows: a cell holds another table, so the row is a container, not a row of data.
+_LAYOUT_ROWS = etree.XPath("descendant-or-self::tr[td//table or th//table]")
 
 
 def _parser() -> etree.HTMLParser:
@@ -159,38 +163,79 @@ def _attr_int(el: Any, name: str) -> int:
     raw = el.get(name)
     if not raw:
         return 1
+    if len(raw) < 4 and raw.isascii() and raw.isdigit():
+        return max(1, int(raw))
     digits = "".join(ch for ch in raw[:6] if ch.isdigit())
     return max(1, min(int(digits), 1000)) if digits else 1
 
 
-class _Walker:
-    """Collects lines while walking the tree."""
+def _text(el: Any) -> str:
+    """All text inside ``el`` (not its tail), read by libxml2's serializer."""
+    text: str = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    return text
 
-    __slots__ = ("buffer", "cut_cells", "cut_lines", "cut_rows", "lines", "table_rows", "truncated")
+
+def _as_block(el: Any) -> None:
+    """Make ``el`` start and end a line of the text rendering."""
+    el.text = "\n" + el.text if el.text else "\n"
+    el.tail = "\n" + el.tail if el.tail else "\n"
+
+
+class _Rows:
+    """Turns every data row of a tree into a marker line and keeps its cells aside.
+
+    A row's cells are read where they are; the row itself is emptied and left holding the line
+    ``_ROW_MARK`` + its index, so that the text rendering of the whole tree, done in one call to
+    libxml2, shows each row in its place. Layout rows (a cell holding another table) become
+    containers instead: each of their cells starts and ends a line.
+    """
+
+    __slots__ = ("cells", "cut_cells", "cut_rows")
+
+    def __init__(self, top: Any) -> None:
+        self.cells: list[list[tuple[str, int]]] = []
+        self.cut_cells = 0
+        self.cut_rows = 0
+        trs = list(top.iter("tr"))
+        if not trs:
+            return
+        found: Any = _LAYOUT_ROWS(top)
+        layout = set(found)
+        per_table: dict[Any, int] = {}
+        count = len(trs) > MAX_TABLE_ROWS
+        for tr in trs:
+            if count:
+                table = next(tr.iterancestors("table"), None)
+                if table is not None:
+                    n = per_table[table] = per_table.get(table, 0) + 1
+                    if n > MAX_TABLE_ROWS:
+                        self.cut_rows += 1
+                        tr.clear(keep_tail=True)
+                        continue
+            if tr in layout:
+                for cell in tr.iterchildren("td", "th"):
+                    _as_block(cell)
+                continue
+            cells = list(tr.iterchildren("td", "th"))
+            if len(cells) > MAX_CELLS_PER_LINE:
+                self.cut_cells += 1
+                cells = cells[:MAX_CELLS_PER_LINE]
+            self.cells.append(
+                [(" ".join(_text(c).split()), _attr_int(c, "colspan")) for c in cells]
+            )
+            tr.clear(keep_tail=True)
+            tr.text = f"\n{_ROW_MARK}{len(self.cells) - 1}\n"
+
+
+class _Lines:
+    """Collects the page's lines from its text rendering."""
+
+    __slots__ = ("cut_lines", "lines", "truncated")
 
     def __init__(self) -> None:
         self.lines: list[Line] = []
-        self.buffer: list[str] = []
         self.truncated = False
         self.cut_lines = 0
-        self.cut_cells = 0
-        self.cut_rows = 0
-        self.table_rows: list[int] = []
-
-    def flush(self) -> None:
-        buffer = self.buffer
-        if not buffer:
-            return
-        text = "".join(buffer)
-        buffer.clear()
-        if not text.strip():
-            return
-        if len(text) > MAX_LINE_CHARS:
-            text = text[:MAX_LINE_CHARS]
-            self.cut_lines += 1
-        for part in text.split("\n"):
-            if part.strip():
-                self.add_text(part)
 
     def add_text(self, text: str) -> None:
         lines = self.lines
@@ -198,11 +243,13 @@ class _Walker:
             self.truncated = True
             return
         number = len(lines) + 1
-        stripped = text.strip()
-        if " " in stripped or "\u3000" in stripped or "\u00a0" in stripped or "\t" in stripped:
-            lines.append(split_row_text(stripped, number))
+        if len(text) > MAX_LINE_CHARS:
+            text = text[:MAX_LINE_CHARS].rstrip()
+            self.cut_lines += 1
+        if " " in text or "\u3000" in text or "\u00a0" in text or "\t" in text:
+            lines.append(split_row_text(text, number))
         else:
-            lines.append(Line(number, LineKind.TEXT, [Cell(stripped, number)]))
+            lines.append(Line(number, LineKind.TEXT, [Cell(text, number)]))
 
     def add_row(self, cells: list[tuple[str, int]]) -> None:
         lines = self.lines
@@ -210,116 +257,87 @@ class _Walker:
             self.truncated = True
             return
         number = len(lines) + 1
-        row = [Cell(" ".join(text.split()), number, span) for text, span in cells]
-        if not any(c.text for c in row):
+        row = [Cell(text, number, span) for text, span in cells]
+        if not any(text for text, _ in cells):
             lines.append(Line(number, LineKind.BREAK))
         elif len(row) == 1:
             lines.append(Line(number, LineKind.TEXT, row))
         else:
             lines.append(Line(number, LineKind.ROW, row))
 
-    def walk(self, el: Any, depth: int) -> None:
-        tag = el.tag
-        if tag.__class__ is not str:
-            tag = ""
-        if tag in _DROP:
-            return
-        if depth > MAX_HTML_DEPTH:
-            self.buffer.append(_TEXT_OF(el))
-            return
-        if tag == "tr":
-            self.flush()
-            self.row(el, depth)
-            return
-        buffer = self.buffer
-        block = tag in _BLOCK
-        if block or tag == "br":
-            self.flush()
-        if tag != "br":
-            text = el.text
-            if text:
-                buffer.append(text)
-        table = tag == "table"
-        if table:
-            self.table_rows.append(0)
-        child_depth = depth + 1
-        for child in el:
-            if child.tag in _SPECIAL or len(child) or child_depth > MAX_HTML_DEPTH:
-                self.walk(child, child_depth)
-            else:
-                # A childless inline element: its text, exactly as the recursive call reads it.
-                text = child.text
-                if text:
-                    buffer.append(text)
-            tail = child.tail
-            if tail:
-                buffer.append(tail)
-        if table:
-            self.table_rows.pop()
-        if block:
-            self.flush()
 
-    def row(self, tr: Any, depth: int) -> None:
-        if self.table_rows:
-            self.table_rows[-1] += 1
-            if self.table_rows[-1] > MAX_TABLE_ROWS:
-                self.cut_rows += 1
-                return
-        cells = [c for c in tr if c.tag in _CELL_TAGS]
-        if tr.find(".//table") is not None and any(c.find(".//table") is not None for c in cells):
-            # A layout row: walk its cells as containers.
-            for cell in cells:
-                self.walk(cell, depth + 1)
-                self.flush()
-            return
-        if len(cells) > MAX_CELLS_PER_LINE:
-            self.cut_cells += 1
-            cells = cells[:MAX_CELLS_PER_LINE]
-        self.add_row([(_cell_text(c), _attr_int(c, "colspan")) for c in cells])
-
-    def notes(self) -> list[tuple[str, str]]:
-        """Issues for the limits hit while walking."""
-        notes: list[tuple[str, str]] = []
-        if self.truncated:
-            notes.append(
-                ("too_many_lines", f"only the first {MAX_LINES} lines of the page were read")
+def _notes(rows: _Rows, lines: _Lines) -> list[tuple[str, str]]:
+    """Issues for the limits hit while reading the tree."""
+    notes: list[tuple[str, str]] = []
+    if lines.truncated:
+        notes.append(("too_many_lines", f"only the first {MAX_LINES} lines of the page were read"))
+    if lines.cut_lines:
+        notes.append(
+            (
+                "line_truncated",
+                f"{lines.cut_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut",
             )
-        if self.cut_lines:
-            notes.append(
-                (
-                    "line_truncated",
-                    f"{self.cut_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut",
-                )
+        )
+    if rows.cut_cells:
+        notes.append(
+            (
+                "cells_truncated",
+                f"{rows.cut_cells} table row(s) had more than {MAX_CELLS_PER_LINE} cells; "
+                "the rest were dropped",
             )
-        if self.cut_cells:
-            notes.append(
-                (
-                    "cells_truncated",
-                    f"{self.cut_cells} table row(s) had more than {MAX_CELLS_PER_LINE} cells; "
-                    "the rest were dropped",
-                )
+        )
+    if rows.cut_rows:
+        notes.append(
+            (
+                "table_truncated",
+                f"{rows.cut_rows} row(s) beyond the first {MAX_TABLE_ROWS} of a table were dropped",
             )
-        if self.cut_rows:
-            notes.append(
-                (
-                    "table_truncated",
-                    f"{self.cut_rows} row(s) beyond the first {MAX_TABLE_ROWS} of a table "
-                    "were dropped",
-                )
-            )
-        return notes
+        )
+    return notes
 
 
-def _cell_text(cell: Any) -> str:
-    for bad in cell.iter("script", "style"):
-        bad.text = None
-    text: str = _TEXT_OF(cell)
-    return text.replace("\u00a0", " ")
+def _read_lines(top: Any) -> tuple[list[Line], list[tuple[str, str]]]:
+    """The lines of the tree below ``top`` (which this changes: pass a tree of your own)."""
+    if top.tag in _DROP:
+        return [], []
+    etree.strip_elements(top, *_DROP, with_tail=False)
+    rows = _Rows(top)
+    for el in top.iter(*_BREAKS):
+        text = el.text
+        el.text = "\n" + text if text else "\n"
+        tail = el.tail
+        el.tail = "\n" + tail if tail else "\n"
+    for el in top.iter("br"):
+        tail = el.tail
+        el.tail = "\n" + tail if tail else "\n"
+    lines = _Lines()
+    for part in _text(top).split("\n"):
+        text = part.strip()
+        if not text:
+            continue
+        if text[0] == _ROW_MARK:
+            lines.add_row(rows.cells[int(text[1:])])
+        else:
+            lines.add_text(text)
+    return lines.lines, _notes(rows, lines)
 
 
 def tokenize_element(root: Any) -> Page:
-    """Tokenize an already parsed lxml element (an ``lxml.html`` or ``etree`` tree)."""
+    """Tokenize an already parsed lxml element (an ``lxml.html`` or ``etree`` tree).
+
+    The caller's tree is left as it is: a copy is read.
+    """
+    root = copy.deepcopy(root)
+    for el in root.iter():
+        for name in ("text", "tail"):
+            value = getattr(el, name)
+            if value and _UNSAFE.search(value):
+                setattr(el, name, _safe(value))
     return _tokenize_root(root, [])
+
+
+def _safe(text: str) -> str:
+    return _UNSAFE.sub(lambda m: "" if m.group() == _ROW_MARK else " ", text)
 
 
 def _tokenize_root(root: Any, notes: list[tuple[str, str]]) -> Page:
@@ -333,25 +351,25 @@ def _tokenize_root(root: Any, notes: list[tuple[str, str]]) -> Page:
             if name and content is not None:
                 meta[name.strip()] = content.strip()
         elif el.tag == "title" and html_title is None:
-            html_title = " ".join(_TEXT_OF(el).split()) or None
+            html_title = " ".join(_text(el).split()) or None
         elif el.tag == "link" and (el.get("rel") or "").lower() == "canonical":
             canonical = el.get("href")
-    walker = _Walker()
     body = root.find("body") if root.tag == "html" else None
-    walker.walk(body if body is not None else root, 0)
-    walker.flush()
+    lines, limits = _read_lines(body if body is not None else root)
     return Page(
         kind="html",
-        lines=walker.lines,
+        lines=lines,
         meta_tags=meta,
         html_title=html_title,
         canonical_url=canonical,
-        notes=notes + walker.notes(),
+        notes=notes + limits,
     )
 
 
 def tokenize_html(text: str) -> Page:
     """Tokenize HTML markup into a :class:`~govreport_parse.tokens.Page`."""
+    if _UNSAFE.search(text):
+        text = _safe(text)
     root, notes = _parse(text)
     if root is None:
         return Page(
