@@ -207,7 +207,11 @@ def compact(text: str) -> str:
     >>> compact("報(bào)告  2016 年 1 月"), compact("Annual  Report 2019")
     ('报告2016年1月', 'Annual Report 2019')
     """
-    folded = fold(text)
+    return _compact_folded(fold(text))
+
+
+def _compact_folded(folded: str) -> str:
+    """:func:`compact` of text already folded."""
     # Folding leaves no whitespace but single spaces: without one there is nothing to drop.
     return _NOT_ASCII_SPACE.sub("", folded) if " " in folded else folded
 
@@ -242,6 +246,8 @@ class _PageLine:
     number: int
     cells: list[str]
     blank: bool
+    folded: str | None = None
+    """The folded text of the only cell, once looked at for a section heading."""
 
     @property
     def text(self) -> str:
@@ -400,7 +406,7 @@ def _split_glued(word: str, v: _Vocab) -> list[str]:
     Only where the character before the label is not Chinese, so that ``信息来源：`` or
     ``单位名称：`` stay whole.
     """
-    if len(word) > _MAX_GLUED_WORD:
+    if len(word) > _MAX_GLUED_WORD or (":" not in word and "：" not in word):
         return [word]
     parts: list[str] = []
     start = 0
@@ -552,10 +558,17 @@ class _Title:
     year: int | None = None
 
 
-def _strip_title(text: str, v: _Vocab) -> str:
+def _strip_title(text: str, v: _Vocab, folded: str | None = None) -> str:
+    """``text`` compacted, without page-header prefixes or enclosing marks.
+
+    ``folded`` is ``fold(text)``, when the caller has it.
+    """
+    bare = text
     for p in v.title_prefixes:
-        text = p.sub("", text)
-    text = compact(text).strip()
+        bare = p.sub("", bare)
+    if folded is None or bare != text:
+        folded = fold(bare)
+    text = _compact_folded(folded).strip()
     for p in v.title_strip:
         text = p.sub("", text)
     return text.strip()
@@ -615,20 +628,20 @@ def _make_title(text: str, line: int) -> _Title | None:
 
 def _title_candidates(zone: Sequence[_PageLine], label_lines: set[int]) -> list[_Title]:
     v = _vocab()
-    texts: list[tuple[int, str]] = []
+    texts: list[tuple[int, str, bool]] = []  # (line, text, whether title-shaped)
     previous = ""
     for pl in zone:
         if pl.blank:
             continue
         if len(pl.cells) != 1 or pl.number in label_lines:
-            texts.append((pl.number, ""))
+            texts.append((pl.number, "", False))
             previous = ""
             continue
         if len(pl.cells[0]) > 4 * v.title_max:  # prose: not worth folding
-            texts.append((pl.number, ""))
+            texts.append((pl.number, "", False))
             previous = _SPACES.sub("", pl.cells[0])
             continue
-        text = _strip_title(pl.cells[0], v)
+        text = _strip_title(pl.cells[0], v, pl.folded)
         wrapped = (
             len(previous) >= 25
             and previous[-1] not in _SENTENCE_END
@@ -636,19 +649,24 @@ def _title_candidates(zone: Sequence[_PageLine], label_lines: set[int]) -> list[
             and not _is_chrome(previous)
         )
         previous = _SPACES.sub("", text)
+        shaped = False
         if wrapped or _is_chrome(text):
             text = ""
-        elif not _title_shaped(text, v):
+        elif _title_shaped(text, v):
+            shaped = True
+        else:
             parts = v.title_separators.split(text)
             if len(parts) > 1:
                 stripped = (_strip_title(p, v) for p in parts)
-                text = next((p for p in stripped if _title_shaped(p, v)), text)
-        texts.append((pl.number, text))
+                part = next((p for p in stripped if _title_shaped(p, v)), None)
+                if part is not None:
+                    text, shaped = part, True
+        texts.append((pl.number, text, shaped))
     found: list[_Title] = []
-    for idx, (number, text) in enumerate(texts):
+    for idx, (number, text, shaped) in enumerate(texts):
         if not text:
             continue
-        if _title_shaped(text, v):
+        if shaped:
             cand = _make_title(text, number)
             if cand is not None:
                 found.append(cand)
@@ -657,8 +675,8 @@ def _title_candidates(zone: Sequence[_PageLine], label_lines: set[int]) -> list[
             continue
         if idx + 1 >= len(texts) or not texts[idx + 1][1]:
             continue
-        second = texts[idx + 1][1]
-        if _title_shaped(second, v) and split_title(second)[0] is not None:
+        _, second, second_shaped = texts[idx + 1]
+        if second_shaped and split_title(second)[0] is not None:
             continue
         joined = text + second
         if _title_shaped(joined, v):
@@ -801,8 +819,10 @@ def _bare_date_line(zone: Sequence[_PageLine]) -> date | None:
 def _zone(lines: Iterable[_PageLine]) -> list[_PageLine]:
     zone: list[_PageLine] = []
     for pl in lines:
-        if not pl.blank and len(pl.cells) == 1 and _HEADING.match(fold(pl.cells[0])):
-            break
+        if not pl.blank and len(pl.cells) == 1:
+            pl.folded = fold(pl.cells[0])
+            if _HEADING.match(pl.folded):
+                break
         zone.append(pl)
     return zone
 

@@ -168,17 +168,16 @@ def _unmark(text: str) -> str:
 def _heading_texts(doc: Document, lines: list[Line]) -> dict[int, str]:
     """The raw text of each line that can be a heading, by line index: a text line of one cell
     and no pipe. Text input is read from its raw lines (markdown marks and pipes kept)."""
+    raw_lines: list[str] = []
+    if doc.kind == "text" and doc.text:
+        raw_lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     texts = {
-        idx: line.cells[0].text
+        idx: raw_lines[line.number - 1]
+        if raw_lines and line.number <= len(raw_lines)
+        else line.cells[0].text
         for idx, line in enumerate(lines)
         if line.kind is LineKind.TEXT and len(line.cells) == 1
     }
-    if doc.kind == "text" and doc.text:
-        raw_lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        for idx in texts:
-            number = lines[idx].number
-            if number <= len(raw_lines):
-                texts[idx] = raw_lines[number - 1]
     return {idx: raw for idx, raw in texts.items() if "|" not in raw and "｜" not in raw}
 
 
