@@ -85,6 +85,27 @@ _PIPES = re.compile("[|｜]")
 
 
 @dataclass(frozen=True, slots=True)
+class _Removal:
+    """Patterns removed from a text one after the other."""
+
+    patterns: tuple[regex.Pattern[str], ...]
+    any: regex.Pattern[str]
+    """Found wherever one of ``patterns`` is."""
+
+    @classmethod
+    def compile(cls, patterns: Sequence[str]) -> _Removal:
+        return cls(_compile_all(patterns), _compile_any(patterns))
+
+    def apply(self, text: str) -> str:
+        """``text`` without what each pattern matches, in turn."""
+        if self.any.search(text) is None:  # one search instead of a pass per pattern
+            return text
+        for p in self.patterns:
+            text = p.sub("", text)
+        return text
+
+
+@dataclass(frozen=True, slots=True)
 class _Vocab:
     labels: dict[str, str]
     priority: dict[str, tuple[str, ...]]
@@ -93,17 +114,17 @@ class _Vocab:
     placeholders: regex.Pattern[str]
     docnum_garbage: regex.Pattern[str]
     chrome: regex.Pattern[str]
-    title_prefixes: tuple[regex.Pattern[str], ...]
+    title_prefixes: _Removal
     bullets: str
     title_shape: regex.Pattern[str]
     title_not: regex.Pattern[str]
     title_max: int
-    title_strip: tuple[regex.Pattern[str], ...]
+    title_strip: _Removal
     title_separators: regex.Pattern[str]
     agency_split: regex.Pattern[str]
     agency_split_noyear: regex.Pattern[str]
     agency_restore: tuple[tuple[regex.Pattern[str], str], ...]
-    agency_strip: tuple[regex.Pattern[str], ...]
+    agency_strip: _Removal
     preface: tuple[regex.Pattern[str], ...]
     subject: regex.Pattern[str]
     org_suffixes: tuple[str, ...]
@@ -153,17 +174,17 @@ def _vocab() -> _Vocab:
         placeholders=_compile_any(data["values"]["placeholders"]),
         docnum_garbage=_compile_any(data["values"]["document_number_garbage"]),
         chrome=_compile_any(data["furniture"]["lines"]),
-        title_prefixes=_compile_all(data["furniture"]["title_prefixes"]),
+        title_prefixes=_Removal.compile(data["furniture"]["title_prefixes"]),
         bullets=data["furniture"]["bullets"],
         title_shape=regex.compile(title["shape"]),
         title_not=_compile_any(title["not"]),
         title_max=int(title["max_length"]),
-        title_strip=_compile_all(title["strip"]),
+        title_strip=_Removal.compile(title["strip"]),
         title_separators=regex.compile(title["separators"]),
         agency_split=regex.compile(agency["title_split"]),
         agency_split_noyear=regex.compile(agency["title_split_noyear"]),
         agency_restore=tuple((regex.compile(p), r) for p, r in agency["restore"]),
-        agency_strip=_compile_all(agency["strip"]),
+        agency_strip=_Removal.compile(agency["strip"]),
         preface=tuple(_template(p) for p in agency["preface"]),
         subject=_template(agency["subject"]),
         org_suffixes=tuple(agency["org_suffixes"]),
@@ -563,15 +584,10 @@ def _strip_title(text: str, v: _Vocab, folded: str | None = None) -> str:
 
     ``folded`` is ``fold(text)``, when the caller has it.
     """
-    bare = text
-    for p in v.title_prefixes:
-        bare = p.sub("", bare)
+    bare = v.title_prefixes.apply(text)
     if folded is None or bare != text:
         folded = fold(bare)
-    text = _compact_folded(folded).strip()
-    for p in v.title_strip:
-        text = p.sub("", text)
-    return text.strip()
+    return v.title_strip.apply(_compact_folded(folded).strip()).strip()
 
 
 def _title_shaped(text: str, v: _Vocab) -> bool:
@@ -582,9 +598,7 @@ def _title_shaped(text: str, v: _Vocab) -> bool:
 
 
 def _clean_agency(text: str, v: _Vocab) -> str | None:
-    text = _SPACES.sub("", text)
-    for p in v.agency_strip:
-        text = p.sub("", text)
+    text = v.agency_strip.apply(_SPACES.sub("", text))
     for p, repl in v.agency_restore:
         text = p.sub(repl, text)
     if len(text) < 2 or len(text) > 40 or text[0].isdigit():
