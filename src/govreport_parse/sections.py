@@ -170,7 +170,10 @@ def _heading_texts(doc: Document, lines: list[Line]) -> dict[int, str]:
     and no pipe. Text input is read from its raw lines (markdown marks and pipes kept)."""
     raw_lines: list[str] = []
     if doc.kind == "text" and doc.text:
-        raw_lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = doc.text
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        raw_lines = text.split("\n")
     texts = {
         idx: raw_lines[line.number - 1]
         if raw_lines and line.number <= len(raw_lines)
