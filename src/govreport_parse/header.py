@@ -811,7 +811,7 @@ def _bare_date_line(zone: Sequence[_PageLine]) -> date | None:
     for pl in zone:
         if pl.blank or len(pl.cells) != 1:
             continue
-        text = fold(pl.cells[0])
+        text = pl.folded if pl.folded is not None else fold(pl.cells[0])
         dates = find_dates(text)
         if len(dates) != 1 or dates[0].start != 0 or dates[0].clock:
             continue

@@ -69,7 +69,8 @@ _MIN_INLINE_TEXT = 10
 
 @dataclass(frozen=True, slots=True)
 class _Vocab:
-    kinds: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    """Each kind with one pattern found wherever one of the kind's patterns is."""
     max_title: int
     title_end: re.Pattern[str]
 
@@ -79,7 +80,8 @@ def _vocab() -> _Vocab:
     raw = resources.files("govreport_parse.data").joinpath("sections.toml").read_text("utf-8")
     data: dict[str, Any] = tomllib.loads(raw)
     kinds = tuple(
-        (entry["key"], tuple(re.compile(p) for p in entry["patterns"])) for entry in data["kinds"]
+        (entry["key"], re.compile("|".join(f"(?:{p})" for p in entry["patterns"])))
+        for entry in data["kinds"]
     )
     heads = data["headings"]
     return _Vocab(kinds, int(heads["max_title"]), re.compile(heads["title_end"]))
@@ -96,8 +98,8 @@ def heading_kind(title: str) -> str | None:
     True
     """
     k = key(title)
-    for name, patterns in _vocab().kinds:
-        if any(p.search(k) for p in patterns):
+    for name, pattern in _vocab().kinds:
+        if pattern.search(k):
             return name
     return None
 
