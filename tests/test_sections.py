@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from govreport_parse import parse
@@ -123,3 +123,28 @@ def test_numbers_only_go_up(parts: list[str]) -> None:
     values = [cn_numeral(s.number) or int(s.number) for s in sections]
     assert values == sorted(set(values))
     assert all(s.title for s in sections)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["一", "十", "1", "２", "㈠", "、", ".", "。", "；", "*", "#", " "])
+            | st.sampled_from(["\u3000", "\n", "x"]),
+            max_size=10,
+        ).map("".join),
+        max_size=6,
+    )
+)
+@example(["x。**一、y", "**二**、总体", "# 十 、z", "x；三**、y"])
+@example(["a\n。四、b", "五、c"])
+def test_heading_prefilter_keeps_every_candidate(texts: list[str]) -> None:
+    """The page-wide search picks every line the per-line heading patterns would take."""
+    from govreport_parse.sections import _INLINE, _QUICK_HEAD, _maybe_headings, _unmark
+
+    lines = dict(enumerate(texts))
+    maybe = _maybe_headings(lines)
+    for idx, raw in lines.items():
+        unmarked = _unmark(raw)
+        if _QUICK_HEAD.match(unmarked) or _INLINE.search(unmarked):
+            assert idx in maybe, raw

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -85,29 +85,50 @@ _PIPES = re.compile("[|｜]")
 
 
 @dataclass(frozen=True, slots=True)
+class _Removal:
+    """Patterns removed from a text one after the other."""
+
+    patterns: tuple[regex.Pattern[str], ...]
+    any: regex.Pattern[str]
+    """Found wherever one of ``patterns`` is."""
+
+    @classmethod
+    def compile(cls, patterns: Sequence[str]) -> _Removal:
+        return cls(_compile_all(patterns), _compile_any(patterns))
+
+    def apply(self, text: str) -> str:
+        """``text`` without what each pattern matches, in turn."""
+        if self.any.search(text) is None:  # one search instead of a pass per pattern
+            return text
+        for p in self.patterns:
+            text = p.sub("", text)
+        return text
+
+
+@dataclass(frozen=True, slots=True)
 class _Vocab:
     labels: dict[str, str]
     priority: dict[str, tuple[str, ...]]
     max_label: int
     furniture: frozenset[str]
-    placeholders: tuple[regex.Pattern[str], ...]
-    docnum_garbage: tuple[regex.Pattern[str], ...]
-    chrome: tuple[regex.Pattern[str], ...]
-    title_prefixes: tuple[regex.Pattern[str], ...]
+    placeholders: regex.Pattern[str]
+    docnum_garbage: regex.Pattern[str]
+    chrome: regex.Pattern[str]
+    title_prefixes: _Removal
     bullets: str
     title_shape: regex.Pattern[str]
-    title_not: tuple[regex.Pattern[str], ...]
+    title_not: regex.Pattern[str]
     title_max: int
-    title_strip: tuple[regex.Pattern[str], ...]
+    title_strip: _Removal
     title_separators: regex.Pattern[str]
     agency_split: regex.Pattern[str]
     agency_split_noyear: regex.Pattern[str]
     agency_restore: tuple[tuple[regex.Pattern[str], str], ...]
-    agency_strip: tuple[regex.Pattern[str], ...]
+    agency_strip: _Removal
     preface: tuple[regex.Pattern[str], ...]
     subject: regex.Pattern[str]
     org_suffixes: tuple[str, ...]
-    org_not: tuple[regex.Pattern[str], ...]
+    org_not: regex.Pattern[str]
     year_patterns: tuple[regex.Pattern[str], ...]
     year_sentence: regex.Pattern[str]
     year_min: int
@@ -120,6 +141,11 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
 def _compile_all(patterns: Sequence[str]) -> tuple[regex.Pattern[str], ...]:
     return tuple(regex.compile(p) for p in patterns)
+
+
+def _compile_any(patterns: Sequence[str]) -> regex.Pattern[str]:
+    """One pattern that is found wherever one of ``patterns`` is (a single search, not many)."""
+    return regex.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def _template(pattern: str) -> regex.Pattern[str]:
@@ -145,24 +171,24 @@ def _vocab() -> _Vocab:
         priority=priority,
         max_label=max(len(k) for k in labels),
         furniture=frozenset(key(v) for v in data["furniture"]["labels"]),
-        placeholders=_compile_all(data["values"]["placeholders"]),
-        docnum_garbage=_compile_all(data["values"]["document_number_garbage"]),
-        chrome=_compile_all(data["furniture"]["lines"]),
-        title_prefixes=_compile_all(data["furniture"]["title_prefixes"]),
+        placeholders=_compile_any(data["values"]["placeholders"]),
+        docnum_garbage=_compile_any(data["values"]["document_number_garbage"]),
+        chrome=_compile_any(data["furniture"]["lines"]),
+        title_prefixes=_Removal.compile(data["furniture"]["title_prefixes"]),
         bullets=data["furniture"]["bullets"],
         title_shape=regex.compile(title["shape"]),
-        title_not=_compile_all(title["not"]),
+        title_not=_compile_any(title["not"]),
         title_max=int(title["max_length"]),
-        title_strip=_compile_all(title["strip"]),
+        title_strip=_Removal.compile(title["strip"]),
         title_separators=regex.compile(title["separators"]),
         agency_split=regex.compile(agency["title_split"]),
         agency_split_noyear=regex.compile(agency["title_split_noyear"]),
         agency_restore=tuple((regex.compile(p), r) for p, r in agency["restore"]),
-        agency_strip=_compile_all(agency["strip"]),
+        agency_strip=_Removal.compile(agency["strip"]),
         preface=tuple(_template(p) for p in agency["preface"]),
         subject=_template(agency["subject"]),
         org_suffixes=tuple(agency["org_suffixes"]),
-        org_not=_compile_all(agency["org_not"]),
+        org_not=_compile_any(agency["org_not"]),
         year_patterns=_compile_all(year["patterns"]),
         year_sentence=regex.compile(year["sentence"]),
         year_min=int(year["min"]),
@@ -202,7 +228,13 @@ def compact(text: str) -> str:
     >>> compact("報(bào)告  2016 年 1 月"), compact("Annual  Report 2019")
     ('报告2016年1月', 'Annual Report 2019')
     """
-    return _NOT_ASCII_SPACE.sub("", fold(text))
+    return _compact_folded(fold(text))
+
+
+def _compact_folded(folded: str) -> str:
+    """:func:`compact` of text already folded."""
+    # Folding leaves no whitespace but single spaces: without one there is nothing to drop.
+    return _NOT_ASCII_SPACE.sub("", folded) if " " in folded else folded
 
 
 def _bare(text: str) -> str:
@@ -219,11 +251,11 @@ def is_placeholder(value: str) -> bool:
     bare = _bare(value)
     if not bare:
         return True
-    return any(p.search(bare) for p in _vocab().placeholders)
+    return _vocab().placeholders.search(bare) is not None
 
 
 def _is_chrome(text: str) -> bool:
-    return any(p.search(text) for p in _vocab().chrome)
+    return _vocab().chrome.search(text) is not None
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,36 +267,45 @@ class _PageLine:
     number: int
     cells: list[str]
     blank: bool
+    folded: str | None = None
+    """The folded text of the only cell, once looked at for a section heading."""
 
     @property
     def text(self) -> str:
         return " ".join(self.cells)
 
 
-def _page_lines(doc: Document) -> tuple[list[_PageLine], list[_PageLine]]:
-    """The first ``REPORT_SEARCH_LINES`` and the last lines of the page as non-empty cells.
+def _page_lines(doc: Document, start: int, stop: int) -> Iterator[_PageLine]:
+    """Lines ``start`` to ``stop`` (0-based, ``stop`` excluded) of the page as non-empty cells.
 
     Text input is read from its raw lines (the tokenizer's cells lose the spacing of labels);
     HTML from the tokenizer's cells.
     """
     page = doc.page
-    if page is None or not page.lines:
-        return [], []
-    total = len(page.lines)
-    tail_from = max(REPORT_SEARCH_LINES, total - 4 * SIGNATURE_SEARCH_LINES)
+    if page is None:
+        return
+    stop = min(stop, len(page.lines))
+    if start >= stop:
+        return
     if page.kind == "text" and doc.text:
-        raw_lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:total]
-        numbered = list(enumerate(raw_lines, 1))
-        return (
-            [_text_line(n, raw) for n, raw in numbered[:REPORT_SEARCH_LINES]],
-            [_text_line(n, raw) for n, raw in numbered[tail_from:]],
-        )
-    out: list[_PageLine] = []
-    for line in page.lines[:REPORT_SEARCH_LINES] + page.lines[tail_from:]:
+        text = doc.text
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        raw_lines = text.split("\n", stop)[start:stop]
+        for number, raw in enumerate(raw_lines, start + 1):
+            yield _text_line(number, raw)
+        return
+    for line in page.lines[start:stop]:
         cells = [c.text.strip() for c in line.cells if c.text.strip()]
-        out.append(_PageLine(line.number, cells, not cells or line.kind is LineKind.EMPTY))
-    head = min(REPORT_SEARCH_LINES, total)
-    return out[:head], out[head:]
+        yield _PageLine(line.number, cells, not cells or line.kind is LineKind.EMPTY)
+
+
+def _tail(doc: Document) -> list[_PageLine]:
+    """The last lines of the page, where a signature block stands, after the first
+    ``REPORT_SEARCH_LINES``."""
+    total = len(doc.page.lines) if doc.page is not None else 0
+    tail_from = max(REPORT_SEARCH_LINES, total - 4 * SIGNATURE_SEARCH_LINES)
+    return list(_page_lines(doc, tail_from, total))
 
 
 def _text_line(number: int, raw: str) -> _PageLine:
@@ -386,7 +427,7 @@ def _split_glued(word: str, v: _Vocab) -> list[str]:
     Only where the character before the label is not Chinese, so that ``信息来源：`` or
     ``单位名称：`` stay whole.
     """
-    if len(word) > _MAX_GLUED_WORD:
+    if len(word) > _MAX_GLUED_WORD or (":" not in word and "：" not in word):
         return [word]
     parts: list[str] = []
     start = 0
@@ -493,7 +534,7 @@ def _clean_value(field_name: str, value: str | None) -> str | None:
     folded = fold(value)
     if field_name == "document_number":
         bare = _bare(value)
-        if any(p.search(bare) for p in _vocab().docnum_garbage):
+        if _vocab().docnum_garbage.search(bare) is not None:
             return None
     return folded or None
 
@@ -538,26 +579,26 @@ class _Title:
     year: int | None = None
 
 
-def _strip_title(text: str, v: _Vocab) -> str:
-    for p in v.title_prefixes:
-        text = p.sub("", text)
-    text = compact(text).strip()
-    for p in v.title_strip:
-        text = p.sub("", text)
-    return text.strip()
+def _strip_title(text: str, v: _Vocab, folded: str | None = None) -> str:
+    """``text`` compacted, without page-header prefixes or enclosing marks.
+
+    ``folded`` is ``fold(text)``, when the caller has it.
+    """
+    bare = v.title_prefixes.apply(text)
+    if folded is None or bare != text:
+        folded = fold(bare)
+    return v.title_strip.apply(_compact_folded(folded).strip()).strip()
 
 
 def _title_shaped(text: str, v: _Vocab) -> bool:
     bare = _SPACES.sub("", text)
     if not bare or len(bare) > v.title_max or v.title_shape.search(bare) is None:
         return False
-    return not any(p.search(bare) for p in v.title_not)
+    return v.title_not.search(bare) is None
 
 
 def _clean_agency(text: str, v: _Vocab) -> str | None:
-    text = _SPACES.sub("", text)
-    for p in v.agency_strip:
-        text = p.sub("", text)
+    text = v.agency_strip.apply(_SPACES.sub("", text))
     for p, repl in v.agency_restore:
         text = p.sub(repl, text)
     if len(text) < 2 or len(text) > 40 or text[0].isdigit():
@@ -601,20 +642,20 @@ def _make_title(text: str, line: int) -> _Title | None:
 
 def _title_candidates(zone: Sequence[_PageLine], label_lines: set[int]) -> list[_Title]:
     v = _vocab()
-    texts: list[tuple[int, str]] = []
+    texts: list[tuple[int, str, bool]] = []  # (line, text, whether title-shaped)
     previous = ""
     for pl in zone:
         if pl.blank:
             continue
         if len(pl.cells) != 1 or pl.number in label_lines:
-            texts.append((pl.number, ""))
+            texts.append((pl.number, "", False))
             previous = ""
             continue
         if len(pl.cells[0]) > 4 * v.title_max:  # prose: not worth folding
-            texts.append((pl.number, ""))
+            texts.append((pl.number, "", False))
             previous = _SPACES.sub("", pl.cells[0])
             continue
-        text = _strip_title(pl.cells[0], v)
+        text = _strip_title(pl.cells[0], v, pl.folded)
         wrapped = (
             len(previous) >= 25
             and previous[-1] not in _SENTENCE_END
@@ -622,17 +663,24 @@ def _title_candidates(zone: Sequence[_PageLine], label_lines: set[int]) -> list[
             and not _is_chrome(previous)
         )
         previous = _SPACES.sub("", text)
+        shaped = False
         if wrapped or _is_chrome(text):
             text = ""
-        elif not _title_shaped(text, v):
-            parts = [_strip_title(p, v) for p in v.title_separators.split(text)]
-            text = next((p for p in parts if len(parts) > 1 and _title_shaped(p, v)), text)
-        texts.append((pl.number, text))
+        elif _title_shaped(text, v):
+            shaped = True
+        else:
+            parts = v.title_separators.split(text)
+            if len(parts) > 1:
+                stripped = (_strip_title(p, v) for p in parts)
+                part = next((p for p in stripped if _title_shaped(p, v)), None)
+                if part is not None:
+                    text, shaped = part, True
+        texts.append((pl.number, text, shaped))
     found: list[_Title] = []
-    for idx, (number, text) in enumerate(texts):
+    for idx, (number, text, shaped) in enumerate(texts):
         if not text:
             continue
-        if _title_shaped(text, v):
+        if shaped:
             cand = _make_title(text, number)
             if cand is not None:
                 found.append(cand)
@@ -641,8 +689,8 @@ def _title_candidates(zone: Sequence[_PageLine], label_lines: set[int]) -> list[
             continue
         if idx + 1 >= len(texts) or not texts[idx + 1][1]:
             continue
-        second = texts[idx + 1][1]
-        if _title_shaped(second, v) and split_title(second)[0] is not None:
+        _, second, second_shaped = texts[idx + 1]
+        if second_shaped and split_title(second)[0] is not None:
             continue
         joined = text + second
         if _title_shaped(joined, v):
@@ -678,7 +726,7 @@ def _valid_org(text: str | None, v: _Vocab) -> str | None:
     org = _clean_agency(text, v)
     if org is None or not org.endswith(v.org_suffixes):
         return None
-    if any(p.search(org) for p in v.org_not):
+    if v.org_not.search(org) is not None:
         return None
     return org
 
@@ -763,7 +811,7 @@ def _bare_date_line(zone: Sequence[_PageLine]) -> date | None:
     for pl in zone:
         if pl.blank or len(pl.cells) != 1:
             continue
-        text = fold(pl.cells[0])
+        text = pl.folded if pl.folded is not None else fold(pl.cells[0])
         dates = find_dates(text)
         if len(dates) != 1 or dates[0].start != 0 or dates[0].clock:
             continue
@@ -782,24 +830,25 @@ def _bare_date_line(zone: Sequence[_PageLine]) -> date | None:
 # The stage
 
 
-def _zone(lines: Sequence[_PageLine]) -> list[_PageLine]:
+def _zone(lines: Iterable[_PageLine]) -> list[_PageLine]:
     zone: list[_PageLine] = []
-    for pl in lines[:HEADER_SEARCH_LINES]:
-        if not pl.blank and len(pl.cells) == 1 and _HEADING.match(fold(pl.cells[0])):
-            break
+    for pl in lines:
+        if not pl.blank and len(pl.cells) == 1:
+            pl.folded = fold(pl.cells[0])
+            if _HEADING.match(pl.folded):
+                break
         zone.append(pl)
     return zone
 
 
 def extract(doc: Document) -> None:
     """Fill ``doc.header``: metadata fields, title, agency and year."""
-    lines, tail = _page_lines(doc)
-    if not lines:
+    if doc.page is None or not doc.page.lines:
         return
     v = _vocab()
     budget = _Budget()
     head = doc.header
-    zone = _zone(lines)
+    zone = _zone(_page_lines(doc, 0, HEADER_SEARCH_LINES))
     hits = read_labels([(pl.number, pl.cells) for pl in zone])
     _fill_fields(head, hits)
     if head.published_date is None:
@@ -832,11 +881,12 @@ def extract(doc: Document) -> None:
     head.year = next((y for t in identities if (y := _year_ok(t.year, v)) is not None), None)
 
     if head.agency is None or head.year is None:
+        lines = list(_page_lines(doc, 0, REPORT_SEARCH_LINES))
         flow = _flow(lines)
         if head.agency is None:
             head.agency = (
                 _preface_agency(flow, v, budget)
-                or _signature_agency(lines + tail, v)
+                or _signature_agency(lines + _tail(doc), v)
                 or head.publisher
                 or _subject_agency(flow, v, budget)
             )

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate, islice
 from typing import Any, Literal
 
 from .models import Section
@@ -37,16 +39,25 @@ Style = Literal["cn", "circled", "arabic"]
 _CN_HEAD = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<rest>\S.*)$")
 _CIRCLED_HEAD = re.compile(r"^\s*(?P<num>[\u3220-\u3229])\s*[、.．]?\s*(?P<rest>\S.*)$")
 _ARABIC_HEAD = re.compile(r"^\s*(?P<num>\d{1,2})\s*[、．]\s*(?P<rest>\D.*)$")
-_INLINE = re.compile(r"(?<=[。;；])\s*(?P<num>[一二三四五六七八九十]{1,3})\s*、\s*(?=\S)")
+#: A heading run on after a sentence; group ``head`` is the heading's numbering. The sentence end
+#: is matched rather than looked behind for: a pattern that opens with a character class is
+#: searched far faster.
+_INLINE = re.compile(r"[。;；](?P<head>\s*(?P<num>[一二三四五六七八九十]{1,3})\s*、\s*(?=\S))")
 _SPACES = re.compile(r"\s+")
 #: Markdown emphasis and heading marks of HTML-to-text renderings (``**一、总体情况**``).
 _MARKUP = re.compile(r"^[#*\s]+|[#*\s]+$|\*\*")
-_PIPES = re.compile("[|｜]")
 #: A table row flattened without separators ends in its value: ``查阅点接待人数次41``.
 _GLUED_VALUE = re.compile(r"[\u3400-\u9fff)）]\d+(?:\.\d+)?$")
 #: A cheap first look at a line: does it open like a numbered heading?
 _QUICK_HEAD = re.compile(
     r"(?:[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})\s*[、.．]|[\u3220-\u3229]"
+)
+#: What may open a line (after a newline) that :data:`_QUICK_HEAD` takes once the markdown marks
+#: are gone; the line itself is matched first, which is searched far faster than ``^``.
+_MAY_START = re.compile(r"\n(?:[#*]|[^\S\n])*[一二三四五六七八九十0-9０-９\u3220-\u3229]")
+#: What :data:`_INLINE` may find once the markdown marks are gone.
+_MAY_INLINE = re.compile(
+    r"[。;；](?:\*|[^\S\n])*[一二三四五六七八九十](?:[*一二三四五六七八九十]|[^\S\n])*、"
 )
 #: Largest gap between two consecutive top-level numbers (a report may skip lost sections).
 _MAX_GAP = 3
@@ -58,7 +69,8 @@ _MIN_INLINE_TEXT = 10
 
 @dataclass(frozen=True, slots=True)
 class _Vocab:
-    kinds: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    """Each kind with one pattern found wherever one of the kind's patterns is."""
     max_title: int
     title_end: re.Pattern[str]
 
@@ -68,7 +80,8 @@ def _vocab() -> _Vocab:
     raw = resources.files("govreport_parse.data").joinpath("sections.toml").read_text("utf-8")
     data: dict[str, Any] = tomllib.loads(raw)
     kinds = tuple(
-        (entry["key"], tuple(re.compile(p) for p in entry["patterns"])) for entry in data["kinds"]
+        (entry["key"], re.compile("|".join(f"(?:{p})" for p in entry["patterns"])))
+        for entry in data["kinds"]
     )
     heads = data["headings"]
     return _Vocab(kinds, int(heads["max_title"]), re.compile(heads["title_end"]))
@@ -85,8 +98,8 @@ def heading_kind(title: str) -> str | None:
     True
     """
     k = key(title)
-    for name, patterns in _vocab().kinds:
-        if any(p.search(k) for p in patterns):
+    for name, pattern in _vocab().kinds:
+        if pattern.search(k):
             return name
     return None
 
@@ -148,57 +161,119 @@ def _head(text: str, raw: str) -> tuple[Style, int, str, str] | None:
     return None
 
 
-def _segments(doc: Document, lines: list[Line]) -> list[_Segment]:
-    raw_lines: list[str] | None = None
+def _unmark(text: str) -> str:
+    """``text`` stripped, without the markdown marks of :data:`_MARKUP`."""
+    text = text.strip()
+    return _MARKUP.sub("", text) if "#" in text or "*" in text else text
+
+
+def _heading_texts(doc: Document, lines: list[Line]) -> dict[int, str]:
+    """The raw text of each line that can be a heading, by line index: a text line of one cell
+    and no pipe. Text input is read from its raw lines (markdown marks and pipes kept)."""
+    raw_lines: list[str] = []
     if doc.kind == "text" and doc.text:
-        raw_lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    out: list[_Segment] = []
-    for idx, line in enumerate(lines):
-        if line.kind is LineKind.EMPTY or not line.cells:
-            continue
-        shown = line.text.strip()
-        if not shown:
-            continue
-        raw = line.cells[0].text if len(line.cells) == 1 else shown
-        if raw_lines is not None and line.number <= len(raw_lines):
-            raw = raw_lines[line.number - 1]
-        plain = line.kind is not LineKind.TEXT or len(line.cells) != 1 or bool(_PIPES.search(raw))
-        raw = _MARKUP.sub("", raw.strip())
-        starts = _QUICK_HEAD.match(raw) is not None
-        inline = "、" in raw and _INLINE.search(raw) is not None
-        if plain or not (starts or inline):
-            out.append(_Segment(line.number, idx, shown))
-            continue
-        text = _MARKUP.sub("", fold(shown))
-        head = _head(text, raw) if starts else None
-        if head is not None:
-            style, value, number, rest = head
-            title, after = split_heading(rest)
-            if title:
-                out.append(_Segment(line.number, idx, shown, style, value, number, title, after))
-                continue
-        if not inline:
-            out.append(_Segment(line.number, idx, shown))
-            continue
-        found = [
-            m
-            for m in _INLINE.finditer(text)
-            if cn_numeral(m["num"]) and heading_kind(split_heading(text[m.end() :])[0])
-        ]
-        if not found:
-            out.append(_Segment(line.number, idx, shown))
-            continue
-        if found[0].start() > 0:
-            out.append(_Segment(line.number, idx, text[: found[0].start()].strip()))
-        ends = [m.start() for m in found[1:]] + [len(text)]
-        for m, end in zip(found, ends, strict=True):
-            title, rest = split_heading(text[m.end() : end])
-            numeral = cn_numeral(m["num"]) or 0
-            whole = text[m.start() : end].strip()
-            out.append(
-                _Segment(line.number, idx, whole, "cn", numeral, m["num"], title, rest, True)
-            )
+        text = doc.text
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        raw_lines = text.split("\n")
+    texts = {
+        idx: raw_lines[line.number - 1]
+        if raw_lines and line.number <= len(raw_lines)
+        else line.cells[0].text
+        for idx, line in enumerate(lines)
+        if line.kind is LineKind.TEXT and len(line.cells) == 1
+    }
+    return {idx: raw for idx, raw in texts.items() if "|" not in raw and "｜" not in raw}
+
+
+def _maybe_headings(texts: dict[int, str]) -> set[int]:
+    """The indices of ``texts`` that may open with a heading or hold one run on after a sentence.
+
+    One search over the joined texts, with patterns that accept whatever :func:`_unmark` could
+    remove, finds every line that :data:`_QUICK_HEAD` or :data:`_INLINE` may take (and a few
+    more), so that only these are looked at one by one. The patterns do not cross lines, so a
+    page whose texts hold line breaks of their own is looked at whole.
+    """
+    joined = "\n" + "\n".join(texts.values())
+    if joined.count("\n") != len(texts):
+        return set(texts)
+    indices = list(texts)
+    offsets = [0, *accumulate(len(raw) + 1 for raw in texts.values())]
+    found = {m.end() - 2 for m in _MAY_START.finditer(joined)}
+    found.update(m.start() - 1 for m in _MAY_INLINE.finditer(joined))
+    return {indices[bisect_right(offsets, at) - 1] for at in found}
+
+
+def _segments(doc: Document, lines: list[Line]) -> list[_Segment | range]:
+    """The page as heading candidates and the runs of lines between them.
+
+    A run of other lines is a ``range`` of line indices: their text is read only when a
+    section's text needs it.
+    """
+    texts = _heading_texts(doc, lines)
+    out: list[_Segment | range] = []
+    start = 0
+    for idx in sorted(_maybe_headings(texts)):
+        line = lines[idx]
+        shown = line.cells[0].text.strip()
+        found = _line_headings(line, idx, shown, _unmark(texts[idx])) if shown else []
+        if found:
+            if start < idx:
+                out.append(range(start, idx))
+            out.extend(found)
+            start = idx + 1
+    if start < len(lines):
+        out.append(range(start, len(lines)))
     return out
+
+
+def _line_headings(line: Line, idx: int, shown: str, raw: str) -> list[_Segment]:
+    """The heading candidates of a text line (with the text before an inline one), if any."""
+    starts = _QUICK_HEAD.match(raw) is not None
+    inline = "、" in raw and _INLINE.search(raw) is not None
+    if not (starts or inline):
+        return []
+    text = _unmark(fold(shown))
+    head = _head(text, raw) if starts else None
+    if head is not None:
+        style, value, number, rest = head
+        title, after = split_heading(rest)
+        if title:
+            return [_Segment(line.number, idx, shown, style, value, number, title, after)]
+    if not inline:
+        return []
+    found = [
+        m
+        for m in _INLINE.finditer(text)
+        if cn_numeral(m["num"]) and heading_kind(split_heading(text[m.end() :])[0])
+    ]
+    if not found:
+        return []
+    out: list[_Segment] = []
+    if found[0].start("head") > 0:
+        out.append(_Segment(line.number, idx, text[: found[0].start("head")].strip()))
+    ends = [m.start("head") for m in found[1:]] + [len(text)]
+    for m, end in zip(found, ends, strict=True):
+        title, rest = split_heading(text[m.end() : end])
+        numeral = cn_numeral(m["num"]) or 0
+        whole = text[m.start("head") : end].strip()
+        out.append(_Segment(line.number, idx, whole, "cn", numeral, m["num"], title, rest, True))
+    return out
+
+
+def _line_texts(lines: list[Line]) -> list[str]:
+    """The text of each line that has any, as a section's text holds it."""
+    return [
+        text
+        for line in lines
+        if line.kind is not LineKind.EMPTY
+        and (text := (line.cells[0].text if len(line.cells) == 1 else line.text).strip())
+    ]
+
+
+def _glued_value(text: str) -> bool:
+    """Whether stripped ``text`` ends in a value glued to a label (:data:`_GLUED_VALUE`)."""
+    return text[-1:].isdecimal() and _GLUED_VALUE.search(text) is not None
 
 
 def _is_value(text: str) -> bool:
@@ -208,17 +283,20 @@ def _is_value(text: str) -> bool:
 def _table_row(lines: list[Line], index: int) -> bool:
     """Whether a numbered line is followed at once by a number or a unit (a table row)."""
     seen = 0
-    for line in lines[index + 1 :]:
-        if line.kind is LineKind.EMPTY or not line.text.strip(" |"):
+    for line in islice(lines, index + 1, None):
+        if line.kind is LineKind.EMPTY:
+            continue
+        text = line.text.strip(" |")
+        if not text:
             continue
         if line.kind is LineKind.ROW:
             last = next((c.text for c in reversed(line.cells) if c.text.strip()), "")
             if _is_value(last):
                 return True
-        cell = line.text.strip(" |").strip()
+        cell = text.strip()
         if _is_value(cell) or is_unit(cell):
             return True
-        if _GLUED_VALUE.search(cell) and not _QUICK_HEAD.match(cell):
+        if _glued_value(cell) and not _QUICK_HEAD.match(cell):
             return True
         seen += 1
         if seen >= _TABLE_LOOKAHEAD:
@@ -239,18 +317,22 @@ def extract(doc: Document) -> None:
         return
     lines = doc.page.lines
     segments = _segments(doc, lines)
-    style = _style(segments)
+    style = _style([seg for seg in segments if isinstance(seg, _Segment)])
     if style is None:
         return
     sections: list[Section] = []
     body: list[str] = []
     last = 0
     for seg in segments:
+        if isinstance(seg, range):
+            if sections:
+                body.extend(_line_texts(lines[seg.start : seg.stop]))
+            continue
         accepted = (
             seg.style == style
             and last < seg.value <= last + _MAX_GAP
             and not (style == "arabic" and seg.rest)
-            and not _GLUED_VALUE.search(seg.title)
+            and not _glued_value(seg.title)
             and not (not seg.inline and _table_row(lines, seg.index))
         )
         if accepted:
