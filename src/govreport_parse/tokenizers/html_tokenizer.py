@@ -105,9 +105,8 @@ _CELL_TAGS = frozenset(["td", "th"])
 _BREAKS = tuple(_BLOCK - {"tr", "tbody", "thead", "tfoot"})
 # Marks a table row's place in the text rendering: a noncharacter, removed from the input first.
 _ROW_MARK = "\ufdd0"
-# What the input must not hold for the text rendering to be built: the row mark, and the
-# control characters that lxml refuses in text it is given (they become spaces).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufdd0\ufffe\uffff]")
+# Characters that the parser lets through but lxml refuses in text it is given.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LOCAL = threading.local()
 # Layout rows: a cell holds another table, so the row is a container, not a row of data.
 _LAYOUT_ROWS = etree.XPath("descendant-or-self::tr[td//table or th//table]")
@@ -177,8 +176,23 @@ def _text(el: Any) -> str:
 
 def _as_block(el: Any) -> None:
     """Make ``el`` start and end a line of the text rendering."""
-    el.text = "\n" + el.text if el.text else "\n"
-    el.tail = "\n" + el.tail if el.tail else "\n"
+    text, tail = el.text, el.tail
+    try:
+        el.text = "\n" + text if text else "\n"
+        el.tail = "\n" + tail if tail else "\n"
+    except ValueError:
+        # Control characters from the page: lxml refuses them in new text; they become spaces.
+        el.text = "\n" + _REFUSED.sub(" ", text or "")
+        el.tail = "\n" + _REFUSED.sub(" ", tail or "")
+
+
+def _end_line(el: Any) -> None:
+    """Make ``el``'s tail start on a new line of the text rendering."""
+    tail = el.tail
+    try:
+        el.tail = "\n" + tail if tail else "\n"
+    except ValueError:
+        el.tail = "\n" + _REFUSED.sub(" ", tail)
 
 
 class _Rows:
@@ -303,13 +317,9 @@ def _read_lines(top: Any) -> tuple[list[Line], list[tuple[str, str]]]:
     etree.strip_elements(top, *_DROP, with_tail=False)
     rows = _Rows(top)
     for el in top.iter(*_BREAKS):
-        text = el.text
-        el.text = "\n" + text if text else "\n"
-        tail = el.tail
-        el.tail = "\n" + tail if tail else "\n"
+        _as_block(el)
     for el in top.iter("br"):
-        tail = el.tail
-        el.tail = "\n" + tail if tail else "\n"
+        _end_line(el)
     lines = _Lines()
     for part in _text(top).split("\n"):
         text = part.strip()
@@ -328,16 +338,13 @@ def tokenize_element(root: Any) -> Page:
     The caller's tree is left as it is: a copy is read.
     """
     root = copy.deepcopy(root)
-    for el in root.iter():
-        for name in ("text", "tail"):
-            value = getattr(el, name)
-            if value and _UNSAFE.search(value):
-                setattr(el, name, _safe(value))
+    if _ROW_MARK in etree.tostring(root, method="text", encoding=str):
+        for el in root.iter():
+            for name in ("text", "tail"):
+                value = getattr(el, name)
+                if value and _ROW_MARK in value:
+                    setattr(el, name, value.replace(_ROW_MARK, ""))
     return _tokenize_root(root, [])
-
-
-def _safe(text: str) -> str:
-    return _UNSAFE.sub(lambda m: "" if m.group() == _ROW_MARK else " ", text)
 
 
 def _tokenize_root(root: Any, notes: list[tuple[str, str]]) -> Page:
@@ -368,8 +375,8 @@ def _tokenize_root(root: Any, notes: list[tuple[str, str]]) -> Page:
 
 def tokenize_html(text: str) -> Page:
     """Tokenize HTML markup into a :class:`~govreport_parse.tokens.Page`."""
-    if _UNSAFE.search(text):
-        text = _safe(text)
+    if _ROW_MARK in text:
+        text = text.replace(_ROW_MARK, "")
     root, notes = _parse(text)
     if root is None:
         return Page(
