@@ -37,6 +37,7 @@ from .models import IndicatorValue, UnmappedRow
 from .state import Document, RawRow
 from .taxonomy import taxonomy
 from .textnorm import nfkc, strip_pinyin, to_simplified
+from .tokens import Cell
 
 __all__ = [
     "UNITS",
@@ -127,6 +128,9 @@ _TEXT = CellValue("text", None, None)
 
 
 def _clean(text: str) -> str:
+    if text.isascii():
+        # Normalisation, pinyin and dashes concern other characters: only padding can go.
+        return _PADDING.sub("", text)
     text = to_simplified(strip_pinyin(nfkc(text)))
     text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
     return _DASH_MINUS.sub("-", text)
@@ -145,6 +149,8 @@ def parse_value(text: str, damaged: bool = False) -> CellValue:
     ``damaged`` says the row around the cell was damaged by a rendering (its cells hold
     replacement characters): a number followed by a stray character is then read as the number.
     """
+    if text.isdigit() and text.isascii():
+        return CellValue("number", int(text), None)  # most cells: what the pattern below reads
     cleaned = _clean(text)
     if not cleaned:
         return _BLANK
@@ -227,6 +233,49 @@ def _unit_for(ident: str, parsed: CellValue, printed_unit: str | None) -> str | 
     return ind.unit if ind else None
 
 
+_INDICATOR_FIELDS = frozenset(IndicatorValue.model_fields)
+_new_model = IndicatorValue.__new__
+_set_slot = object.__setattr__
+
+
+def _indicator_value(
+    ident: str,
+    column: str | None,
+    parsed: CellValue,
+    unit: str | None,
+    raw_label: str,
+    cell: Cell,
+) -> IndicatorValue:
+    """``IndicatorValue.model_construct()`` given every field, without its per-field search.
+
+    The parts are valid by construction (ids from the taxonomy, status and value from
+    :func:`parse_value`), so like ``model_construct`` this skips validation; it also skips
+    the search for aliases and defaults that makes ``model_construct`` the main cost of the
+    stage. The object is the one ``model_construct`` builds: the fields in their declared
+    order in ``__dict__``, all of them set, no extra or private attributes (the tests compare
+    the two).
+    """
+    item = _new_model(IndicatorValue)
+    _set_slot(
+        item,
+        "__dict__",
+        {
+            "id": ident,
+            "column": column,
+            "value": parsed.value,
+            "status": parsed.status,
+            "unit": unit,
+            "raw_label": raw_label,
+            "raw_value": cell.text,
+            "line": cell.line,
+        },
+    )
+    _set_slot(item, "__pydantic_fields_set__", set(_INDICATOR_FIELDS))
+    _set_slot(item, "__pydantic_extra__", None)
+    _set_slot(item, "__pydantic_private__", None)
+    return item
+
+
 def convert(doc: Document) -> None:
     """Turn every placed cell into an :class:`~govreport_parse.models.IndicatorValue`."""
     seen: dict[tuple[str, str | None], IndicatorValue] = {}
@@ -281,17 +330,8 @@ def convert(doc: Document) -> None:
                 continue
             ident, col = target
             parsed = parse_value(cell.text, damaged)
-            # Built from checked parts: skip pydantic's validation on the hot path.
-            item = IndicatorValue.model_construct(
-                id=ident,
-                column=col,
-                value=parsed.value,
-                status=parsed.status,
-                unit=_unit_for(ident, parsed, printed_unit if row.table == "legacy" else None),
-                raw_label=label,
-                raw_value=cell.text,
-                line=cell.line,
-            )
+            unit = _unit_for(ident, parsed, printed_unit if row.table == "legacy" else None)
+            item = _indicator_value(ident, col, parsed, unit, label, cell)
             previous = seen.get((ident, col))
             if previous is not None:
                 if previous.value != item.value and item.status == "number":
