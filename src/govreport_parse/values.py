@@ -127,7 +127,9 @@ _NOT_APPLICABLE = CellValue("not_applicable", None, None)
 _TEXT = CellValue("text", None, None)
 
 
+@lru_cache(maxsize=1 << 16)
 def _clean(text: str) -> str:
+    """The text without padding, normalised (shared by :func:`parse_value` and :func:`is_unit`)."""
     if text.isascii():
         # Normalisation, pinyin and dashes concern other characters: only padding can go.
         return _PADDING.sub("", text)
@@ -140,6 +142,7 @@ def forget() -> None:
     """Empty the memos of :func:`parse_value` and :func:`is_unit`."""
     parse_value.cache_clear()
     is_unit.cache_clear()
+    _clean.cache_clear()
 
 
 @lru_cache(maxsize=1 << 16)
