@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -113,15 +113,22 @@ def _cue_key(text: str) -> str:
     return _SHORT_NOTE.sub("", key(text))
 
 
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 @cache
 def _cue_patterns() -> dict[str, re.Pattern[str]]:
     """One alternation per cue group of ``layouts.toml`` (formats, tables, end of tables)."""
     data = layouts()
     groups = {**data.detect, **data.cues}
-    return {
-        name: re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-        for name, words in groups.items()
-    }
+    return {name: _alternation(words) for name, words in groups.items()}
+
+
+@cache
+def _any_format_cue() -> re.Pattern[str]:
+    """The cues of every format in one alternation: most cells hold none."""
+    return _alternation(itertools.chain.from_iterable(layouts().detect.values()))
 
 
 def detect_format(lines: list[Line]) -> str:
@@ -131,13 +138,21 @@ def detect_format(lines: list[Line]) -> str:
     cells of the page; the format with most cues wins; legacy needs two cues.
     """
     patterns = _cue_patterns()
+    any_cue = _any_format_cue()
     formats = list(layouts().detect)
     found: dict[str, set[str]] = {fmt: set() for fmt in formats}
+    searched: set[str] = set()
     for line in lines:
         for cell in line.cells:
-            if not cell.text or len(cell.text) > _MAX_DETECT_CELL or "。" in cell.text:
+            text = cell.text
+            if not text or len(text) > _MAX_DETECT_CELL or "。" in text:
                 continue  # table labels and headers are short and never sentences
-            k = _cue_key(cell.text)
+            if text in searched:
+                continue  # the same text holds the same cues
+            searched.add(text)
+            k = _cue_key(text)
+            if any_cue.search(k) is None:
+                continue
             for fmt in formats:
                 found[fmt].update(patterns[fmt].findall(k))
     scores = {fmt: len(words) for fmt, words in found.items()}
