@@ -321,9 +321,9 @@ class Resolver:
         Tries the last cell alone, then the last two, three … joined. Returns the match and how
         many trailing cells it used (0 when nothing matched).
         """
-        texts = [key(c.text) for c in cells]
-        for n in range(1, min(len(texts), 4) + 1):
-            joined = "".join(texts[-n:])
+        joined = ""
+        for n in range(1, min(len(cells), 4) + 1):
+            joined = key(cells[-n].text) + joined
             if not joined:
                 continue
             match = self.lookup(joined, **context)  # type: ignore[arg-type]

@@ -76,14 +76,21 @@ def _split_trailing_number(text_key: str) -> tuple[str, str] | None:
     return head, digits
 
 
+@lru_cache(maxsize=1 << 16)
+def _cell_kind(text: str) -> str:
+    """What a cell holds: the status of :func:`parse_value`, or ``"unit"`` for a unit word."""
+    status = parse_value(text).status
+    return "unit" if status == "text" and is_unit(text) else status
+
+
 def _is_blank(text: str) -> bool:
     """An empty cell, padding (underscores, NBSP) and damage aside."""
-    return parse_value(text).status == "blank"
+    return _cell_kind(text) == "blank"
 
 
 def _is_value_cell(text: str) -> bool:
     """A cell that belongs to the value part of a row: a number, blank, n/a or a unit."""
-    return not text.strip() or parse_value(text).status != "text" or is_unit(text)
+    return not text.strip() or _cell_kind(text) != "text"
 
 
 def _block_numerals() -> dict[str, int]:
@@ -363,13 +370,13 @@ class _Assembler:
             self.close()
             self.pending.clear()
             return
-        status = parse_value(cell.text).status
-        if status != "text" or is_unit(cell.text):
-            self.value_cell(cell, status)
+        cell_kind = _cell_kind(cell.text)
+        if cell_kind != "text":
+            self.value_cell(cell, cell_kind)
         else:
             self.text_cell(cell)
 
-    def value_cell(self, cell: Cell, status: str) -> None:
+    def value_cell(self, cell: Cell, kind: str) -> None:
         if self.current is not None:
             self.current.values.append(cell)
             return
@@ -382,7 +389,7 @@ class _Assembler:
                 self.pending = []
                 self.current = _Open(match, label, [cell], label[0].line)
                 return
-        if status == "blank" and self.context != "t4":
+        if kind == "blank" and self.context != "t4":
             return
         if _ONLY_DIGITS.match(cell.text.strip()) and self.context == "t4":
             digits = cell.text.strip()
@@ -433,9 +440,7 @@ class _Assembler:
             ctx = self.lookup(key(cell.text), loose=False)
             if ctx.section or ctx.group:
                 self.set_context(ctx)
-        if match.section or match.group:
-            self.set_context(Match(None, match.section, match.group))
-        self.set_context(Match(match.row))
+        self.set_context(match)  # its section or group, then its row
         return match, used
 
     def resolve_prefix(self, label_cells: list[Cell]) -> tuple[Match, int]:
@@ -480,15 +485,14 @@ class _Assembler:
         if (
             start + 1 < len(cells)
             and _is_sequence(cells[start].text)
-            and parse_value(cells[start + 1].text).status == "text"
-            and not is_unit(cells[start + 1].text)
+            and _cell_kind(cells[start + 1].text) == "text"
         ):
             start += 1  # a 序号 (sequence number) column before the label
         split = start
         while split < len(cells) and not _is_value_cell(cells[split].text):
             split += 1
         label_cells, values = cells[start:split], cells[split:]
-        statuses = {parse_value(c.text).status for c in values if not is_unit(c.text)}
+        statuses = {_cell_kind(c.text) for c in values}
         if "text" in statuses and not statuses & {"number", "not_applicable"}:
             # Header cells around an empty cell (a rendering's colspan filler): no values here.
             label_cells, values = cells[start:], []
@@ -625,8 +629,9 @@ def _sequence_cells(lines: list[Line]) -> set[int]:
 
 
 def forget() -> None:
-    """Empty the memo of cue keys."""
+    """Empty the memos of cue keys and cell kinds."""
     _cue_key.cache_clear()
+    _cell_kind.cache_clear()
 
 
 def _iter_lines(doc: Document) -> Iterator[Line]:
