@@ -207,20 +207,19 @@ def is_value_like(text: str) -> bool:
 
 def indicator_for(row: RawRow, column: str) -> tuple[str, str | None] | None:
     """The ``(id, column)`` of a value cell of ``row`` placed in ``column``, if there is one."""
-    tax = taxonomy().indicators
     rowdef = row.row_def
     if row.table == "t4":
         ident, _, col = column.partition("|")
         return ident, col
     if rowdef is None:
         return None
-    if row.table == "t2":
-        ident = f"{rowdef.name}.{column}"
-        return (ident, None) if ident in tax else None
     if row.table == "t3":
         return None if column == "legal_or_other" else (rowdef.name, column)
+    if row.table == "t2":
+        ident = f"{rowdef.name}.{column}"
+        return (ident, None) if ident in taxonomy().indicators else None
     if row.table == "legacy" and column in ("value", "value_in_unit"):
-        ind = tax.get(rowdef.name)
+        ind = taxonomy().indicators.get(rowdef.name)
         if ind is None:
             return None
         return rowdef.name, rowdef.column or ("total" if ind.dims else None)
@@ -316,6 +315,7 @@ def convert(doc: Document) -> None:
         if row.note:
             doc.issue("row_reinterpreted", f"{label}: {row.note}", "info", line=row.line)
         printed_unit = None
+        legacy = row.table == "legacy"
         damaged = any("\ufffd" in c.text for c in row.values)
         for cell, column in zip(row.values, row.columns, strict=False):
             if column == "unit":
@@ -333,15 +333,11 @@ def convert(doc: Document) -> None:
                 continue
             ident, col = target
             parsed = parse_value(cell.text, damaged)
-            unit = _unit_for(ident, parsed, printed_unit if row.table == "legacy" else None)
-            item = _indicator_value(ident, col, parsed, unit, label, cell)
-            previous = seen.get((ident, col))
+            previous = seen.get(target)
             if previous is not None:
-                if previous.value != item.value and item.status == "number":
-                    if previous.status != "number":
-                        doc.indicators[doc.indicators.index(previous)] = item
-                        seen[(ident, col)] = item
-                        continue
+                if previous.value == parsed.value or parsed.status != "number":
+                    continue
+                if previous.status == "number":
                     doc.issue(
                         "conflicting_values",
                         f"{ident}[{col}] printed twice: "
@@ -352,8 +348,8 @@ def convert(doc: Document) -> None:
                         column=col,
                         line=cell.line,
                     )
-                continue
-            if column == "value_in_unit":
+                    continue
+            elif column == "value_in_unit":
                 doc.issue(
                     "value_in_unit_column",
                     f"{label}: the number {cell.text!r} is printed in "
@@ -363,5 +359,10 @@ def convert(doc: Document) -> None:
                     column=col,
                     line=cell.line,
                 )
-            seen[(ident, col)] = item
-            doc.indicators.append(item)
+            unit = _unit_for(ident, parsed, printed_unit if legacy else None)
+            item = _indicator_value(ident, col, parsed, unit, label, cell)
+            seen[target] = item
+            if previous is None:
+                doc.indicators.append(item)
+            else:  # a number where the same cell printed none before
+                doc.indicators[doc.indicators.index(previous)] = item
