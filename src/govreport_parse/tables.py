@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from .labels import Match, Resolver, core, resolver
 from .state import Document, RawRow
@@ -136,6 +137,37 @@ def _cue_patterns() -> dict[str, re.Pattern[str]]:
 def _any_format_cue() -> re.Pattern[str]:
     """The cues of every format in one alternation: most cells hold none."""
     return _alternation(itertools.chain.from_iterable(layouts().detect.values()))
+
+
+class _Cues(NamedTuple):
+    """What a short text cell says about where the tables are (see ``_Assembler.observe``)."""
+
+    article: bool
+    """It names 第二十条: a 表二 block begins."""
+
+    caption: str | None
+    """The numeral of the 第二十条 item its caption names, if it names one."""
+
+    end: bool
+    """It heads what follows the tables (存在的主要问题 …)."""
+
+    table: str | None
+    """The first of 表四, 表三, 表二 and the legacy table whose cue it holds."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _cues(text: str) -> _Cues:
+    """The cues in a short text cell, read once per text."""
+    k = _cue_key(text)
+    patterns = _cue_patterns()
+    article = "第二十条" in k
+    caption = _CAPTION.search(k) if article else None
+    return _Cues(
+        article=article,
+        caption=caption.group(1) if caption else None,
+        end=len(k) < 40 and patterns["end"].search(k) is not None,
+        table=next((t for t in ("t4", "t3", "t2", "legacy") if patterns[t].search(k)), None),
+    )
 
 
 def detect_format(lines: list[Line]) -> str:
@@ -266,26 +298,24 @@ class _Assembler:
         text = cell.text
         if not text or len(text) > _MAX_CUE_KEY or "。" in text:
             return
-        k = _cue_key(text)
-        if "第二十条" in k:
+        cues = _cues(text)
+        if cues.article:
             self.header = None  # a new 表二 block: its own header row follows
-            caption = _CAPTION.search(k)
-            if caption:
-                self.block = _BLOCKS.get(caption.group(1))
+            if cues.caption is not None:
+                self.block = _BLOCKS.get(cues.caption)
                 self.block_seen = set()
-        patterns = _cue_patterns()
-        if len(k) < 40 and patterns["end"].search(k):
+        if cues.end:
             self.close()
             self.active = False
             self.context = None
             self.pending.clear()
             return
-        for table in ("t4", "t3", "t2", "legacy"):
-            if patterns[table].search(k):
-                if table == "legacy" or table in self.tables or "legacy" not in self.tables:
-                    self.context = table
-                    self.active = True
-                break
+        table = cues.table
+        if table is not None and (
+            table == "legacy" or table in self.tables or "legacy" not in self.tables
+        ):
+            self.context = table
+            self.active = True
 
     def set_context(self, match: Match) -> None:
         if match.section:
@@ -629,8 +659,9 @@ def _sequence_cells(lines: list[Line]) -> set[int]:
 
 
 def forget() -> None:
-    """Empty the memos of cue keys and cell kinds."""
+    """Empty the memos of cue keys, cues and cell kinds."""
     _cue_key.cache_clear()
+    _cues.cache_clear()
     _cell_kind.cache_clear()
 
 
