@@ -332,7 +332,8 @@ def convert(doc: Document) -> None:
                     )
                 continue
             ident, col = target
-            parsed = parse_value(cell.text, damaged)
+            # Called as the tables stage called it, so that the memo has the answer.
+            parsed = parse_value(cell.text, True) if damaged else parse_value(cell.text)
             previous = seen.get(target)
             if previous is not None:
                 if previous.value == parsed.value or parsed.status != "number":
