@@ -180,20 +180,14 @@ def detect_format(lines: list[Line]) -> str:
     any_cue = _any_format_cue()
     formats = list(layouts().detect)
     found: dict[str, set[str]] = {fmt: set() for fmt in formats}
-    searched: set[str] = set()
-    for line in lines:
-        for cell in line.cells:
-            text = cell.text
-            if not text or len(text) > _MAX_DETECT_CELL or "。" in text:
-                continue  # table labels and headers are short and never sentences
-            if text in searched:
-                continue  # the same text holds the same cues
-            searched.add(text)
-            k = _cue_key(text)
-            if any_cue.search(k) is None:
-                continue
-            for fmt in formats:
-                found[fmt].update(patterns[fmt].findall(k))
+    for text in {cell.text for line in lines for cell in line.cells}:  # each text once
+        if not text or len(text) > _MAX_DETECT_CELL or "。" in text:
+            continue  # table labels and headers are short and never sentences
+        k = _cue_key(text)
+        if any_cue.search(k) is None:
+            continue
+        for fmt in formats:
+            found[fmt].update(patterns[fmt].findall(k))
     scores = {fmt: len(words) for fmt, words in found.items()}
     if scores.get("fmt2021", 0) and scores["fmt2021"] >= scores.get("fmt2019", 0):
         return "fmt2021"

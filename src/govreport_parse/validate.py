@@ -231,16 +231,17 @@ def _holds(relation: str, diff: int | Decimal, tol: int | Decimal) -> bool:
 
 def check(doc: Document) -> None:
     """Check the rules of the page's format against its printed numbers."""
-    numbers: dict[CellKey, int | Decimal] = {
-        (i.id, i.column): i.value
-        for i in doc.indicators
-        if i.status == "number" and i.value is not None
-    }
+    numbers: dict[CellKey, int | Decimal] = {}
+    lines: dict[CellKey, int | None] = {}
+    for i in doc.indicators:
+        cell = (i.id, i.column)
+        lines[cell] = i.line
+        if i.status == "number" and i.value is not None:
+            numbers[cell] = i.value
     if not numbers:
         return
     printed = numbers.keys()
     amounts = {cell for cell, value in numbers.items() if isinstance(value, Decimal)}
-    lines: dict[CellKey, int | None] | None = None
     for item in _checks(doc.format):
         if not printed >= item.needed:
             continue
@@ -255,8 +256,6 @@ def check(doc: Document) -> None:
             holds = _holds(rule.relation, left - right, 0)  # counts add up exactly
         if holds:
             continue
-        if lines is None:
-            lines = {(i.id, i.column): i.line for i in doc.indicators}
         doc.issue(
             rule.code,
             f"{rule.rule} ({rule.text}): {_label(rule.total)} is {left}, "
