@@ -65,10 +65,15 @@ def test_indicator_value_is_what_model_construct_builds(
 
 @pytest.mark.parametrize(
     "text",
-    ["0", "12", "0012", "1,234", " 7 ", "7_", "+3", "-8", "3.50", "%", "-", "__", "n/a", "(3)"],
+    [
+        *["0", "12", "0012", "1,234", " 7 ", "7_", "+3", "-8", "3.50", "%", "-", "__", "n/a"],
+        *["(3)", "１２", "—8", "–8", "－8", "−8", "﹣8", "無", "件", "12萬元", "不适用"],
+        "主动公开",
+    ],
 )
-def test_ascii_shortcuts_read_cells_as_the_full_normalisation(text: str) -> None:
-    # An ideographic space is padding, and takes the text off the ASCII and digit shortcuts.
+def test_shortcuts_read_cells_as_the_full_normalisation(text: str) -> None:
+    # An ideographic space is padding, and takes the text off the ASCII, digit and
+    # letters-only shortcuts.
     values.forget()
     assert values._clean(text) == values._clean(text + "\u3000")
     for damaged in (False, True):

@@ -130,12 +130,13 @@ _TEXT = CellValue("text", None, None)
 @lru_cache(maxsize=1 << 16)
 def _clean(text: str) -> str:
     """The text without padding, normalised (shared by :func:`parse_value` and :func:`is_unit`)."""
-    if text.isascii():
-        # Normalisation, pinyin and dashes concern other characters: only padding can go.
-        return _PADDING.sub("", text)
-    text = to_simplified(strip_pinyin(nfkc(text)))
-    text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
-    return _DASH_MINUS.sub("-", text)
+    if not text.isascii():  # normalisation and pinyin concern other characters
+        text = to_simplified(strip_pinyin(nfkc(text)))
+    if not text.isalnum():  # letters and digits only: no padding and no dash
+        text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
+        if text.startswith(("—", "–")):
+            text = _DASH_MINUS.sub("-", text)
+    return text
 
 
 def forget() -> None:
