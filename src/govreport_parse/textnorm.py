@@ -199,9 +199,11 @@ def key(text: str) -> str:
     if found is None:
         if len(_KEYS) >= _MAX_KEYS:
             _KEYS.clear()
+        stripped = _fold_core(text)
+        if not stripped.isalnum():  # letters and digits only: nothing to remove
+            stripped = _JUNK_FOR_KEY.sub("", stripped)
         # Removing spaces can join a letter with a combining mark: compose again, so that
         # key(key(x)) == key(x).
-        stripped = _JUNK_FOR_KEY.sub("", _fold_core(text))
         if not stripped.isascii() and not unicodedata.is_normalized("NFC", stripped):
             stripped = unicodedata.normalize("NFC", stripped)
         found = _KEYS[text] = stripped
