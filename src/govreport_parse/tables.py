@@ -134,9 +134,12 @@ def _cue_patterns() -> dict[str, re.Pattern[str]]:
 
 
 @cache
-def _any_format_cue() -> re.Pattern[str]:
-    """The cues of every format in one alternation: most cells hold none."""
-    return _alternation(itertools.chain.from_iterable(layouts().detect.values()))
+def _any_cue(kind: str) -> re.Pattern[str]:
+    """Every cue of ``layouts.toml`` ``[detect]`` (formats) or ``[cues]`` (tables, end of
+    tables) in one alternation: most cells hold none."""
+    data = layouts()
+    groups = data.detect if kind == "detect" else data.cues
+    return _alternation(itertools.chain.from_iterable(groups.values()))
 
 
 class _Cues(NamedTuple):
@@ -155,12 +158,17 @@ class _Cues(NamedTuple):
     """The first of 表四, 表三, 表二 and the legacy table whose cue it holds."""
 
 
+_NO_CUES = _Cues(article=False, caption=None, end=False, table=None)
+
+
 @lru_cache(maxsize=1 << 16)
 def _cues(text: str) -> _Cues:
     """The cues in a short text cell, read once per text."""
     k = _cue_key(text)
-    patterns = _cue_patterns()
     article = "第二十条" in k
+    if not article and _any_cue("cues").search(k) is None:
+        return _NO_CUES
+    patterns = _cue_patterns()
     caption = _CAPTION.search(k) if article else None
     return _Cues(
         article=article,
@@ -177,7 +185,7 @@ def detect_format(lines: list[Line]) -> str:
     cells of the page; the format with most cues wins; legacy needs two cues.
     """
     patterns = _cue_patterns()
-    any_cue = _any_format_cue()
+    any_cue = _any_cue("detect")
     formats = list(layouts().detect)
     found: dict[str, set[str]] = {fmt: set() for fmt in formats}
     for text in {cell.text for line in lines for cell in line.cells}:  # each text once
