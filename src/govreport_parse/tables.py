@@ -118,7 +118,8 @@ def _is_sequence(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _cue_key(text: str) -> str:
     """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
-    return _SHORT_NOTE.sub("", key(text))
+    k = key(text)
+    return _SHORT_NOTE.sub("", k) if "(" in k else k
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
@@ -360,7 +361,7 @@ class _Assembler:
     def emit_unplaced(self, label_cells: list[Cell], values: list[Cell], line: int) -> None:
         """Keep a row whose label matched nothing: the 表四 data row (it has no label), or an
         unknown row of a table, for ``unmapped``."""
-        if not self.active or not any(parse_value(v.text).status == "number" for v in values):
+        if not self.active or not any(_cell_kind(v.text) == "number" for v in values):
             return
         if not label_cells and self.context == "t4":
             if "t4" in self.tables and len(values) >= _MIN_T4_CELLS:
@@ -693,7 +694,7 @@ def extract(doc: Document) -> None:
         r
         for r in asm.rows
         if (r.row_def is not None or r.table == "t4")
-        and any(parse_value(c.text).status == "number" for c in r.values)
+        and any(_cell_kind(c.text) == "number" for c in r.values)
     ]
     if fmt == "unknown" and len(placed) >= 2:
         tables = {r.table for r in placed}
