@@ -36,6 +36,7 @@ _TRAILING_ENUM = re.compile(
     r"(?:\d{1,2}[.、]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)$"
 )
 _PAREN = re.compile(r"\([^()]*\)")
+# Punctuation that core() strips from the end and from the start of a label.
 _TRAILING = ":;,.。、!\"'》"
 _LEADING = ":;,.。、!\"'《"
 

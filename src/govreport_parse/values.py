@@ -140,7 +140,7 @@ def _clean(text: str) -> str:
 
 
 def forget() -> None:
-    """Empty the memos of :func:`parse_value` and :func:`is_unit`."""
+    """Empty the memos of :func:`parse_value` and :func:`is_unit` (and of their cleaning)."""
     parse_value.cache_clear()
     is_unit.cache_clear()
     _clean.cache_clear()
