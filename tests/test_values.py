@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 
 import pytest
 
 from govreport_parse import values
 from govreport_parse.models import IndicatorValue
+from govreport_parse.pipeline import STAGES
+from govreport_parse.state import Document
 from govreport_parse.tokens import Cell
+
+from .test_reports import CASES, page_bytes
 
 
 @pytest.mark.parametrize(
@@ -82,3 +87,31 @@ def test_shortcuts_read_cells_as_the_full_normalisation(text: str) -> None:
         assert short == full
         assert type(short.value) is type(full.value)
     assert values.is_unit(text) == values.is_unit(text + "\u3000")
+
+
+def _page_cells() -> list[str]:
+    """Every cell text of the report fixtures, and cells spelt to test the word shortcut."""
+    texts = {
+        *["萬元", "億元", "條", "個", "項", "場", "無", "不適用", "不涉及", "人次", "12件", "3條"],
+        *["规章", "規章", "227\ufffd理", "(一)予以公开", "1.属于国家秘密", "__无__", "—"],
+    }
+    for case in CASES:
+        doc = Document(data=page_bytes(case))
+        for _, stage in STAGES[:2]:
+            stage(doc)
+        if doc.page is not None:
+            texts.update(c.text for line in doc.page.lines for c in line.cells)
+    return sorted(texts)
+
+
+def test_word_shortcut_reads_cells_as_cleaning_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A cell with a Chinese character no value holds is text: cleaning it says so too.
+    texts = _page_cells()
+    assert sum(1 for t in texts if values._word_char().search(t)) > len(texts) // 2
+    values.forget()
+    short = [(values.parse_value(t), values.parse_value(t, True), values.is_unit(t)) for t in texts]
+    values.forget()
+    monkeypatch.setattr(values, "_word_char", lambda: re.compile("(?!)"))
+    full = [(values.parse_value(t), values.parse_value(t, True), values.is_unit(t)) for t in texts]
+    values.forget()
+    assert short == full

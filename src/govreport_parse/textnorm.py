@@ -20,7 +20,16 @@ from importlib import resources
 
 from .saferegex import BoundedPattern
 
-__all__ = ["cn_numeral", "fold", "forget", "key", "nfkc", "strip_pinyin", "to_simplified"]
+__all__ = [
+    "cn_numeral",
+    "fold",
+    "forget",
+    "key",
+    "nfkc",
+    "strip_pinyin",
+    "t2s_sources",
+    "to_simplified",
+]
 
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -120,6 +129,12 @@ def _vocab() -> tuple[list[tuple[BoundedPattern, str]], re.Pattern[str], Bounded
     # Text in which none of the phrase patterns can match is left alone without running them.
     any_phrase = BoundedPattern("|".join(f"(?:{p})" for p, _ in data["tw_phrases"]))
     return phrases, re.compile(rf"(?<=[{_CJK}])\((?:{toneless})\)"), any_phrase
+
+
+@cache
+def t2s_sources() -> frozenset[str]:
+    """The characters :func:`to_simplified` changes."""
+    return frozenset(chr(c) for c, to in _t2s_table().items() if chr(c) != to)
 
 
 def to_simplified(text: str) -> str:

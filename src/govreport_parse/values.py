@@ -30,13 +30,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from .models import IndicatorValue, UnmappedRow
 from .state import Document, RawRow
 from .taxonomy import taxonomy
-from .textnorm import nfkc, strip_pinyin, to_simplified
+from .textnorm import nfkc, strip_pinyin, t2s_sources, to_simplified
 from .tokens import Cell
 
 __all__ = [
@@ -127,6 +127,31 @@ _NOT_APPLICABLE = CellValue("not_applicable", None, None)
 _TEXT = CellValue("text", None, None)
 
 
+#: Chinese characters (CJK unified ideographs, extension A included): NFKC leaves them alone.
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+
+
+@cache
+def _word_char() -> re.Pattern[str]:
+    """A Chinese character that no value cell holds, however it is spelt.
+
+    It is in no unit and no n/a word, and normalisation keeps it (NFKC and the traditional →
+    simplified map leave it as it is): a cell holding one cleans to text, neither a number nor
+    blank, n/a or a unit. Most label cells begin with one, which spares cleaning them.
+    """
+    kept = sorted(ord(c) for c in set("".join(UNITS)) | set("".join(_NA)) | t2s_sources())
+    spans = []
+    for low, high in _HAN:
+        start = low
+        for point in (p for p in kept if low <= p <= high):
+            if point > start:
+                spans.append(f"{chr(start)}-{chr(point - 1)}")
+            start = point + 1
+        if start <= high:
+            spans.append(f"{chr(start)}-{chr(high)}")
+    return re.compile(f"[{''.join(spans)}]")
+
+
 @lru_cache(maxsize=1 << 16)
 def _clean(text: str) -> str:
     """The text without padding, normalised (shared by :func:`parse_value` and :func:`is_unit`)."""
@@ -155,6 +180,8 @@ def parse_value(text: str, damaged: bool = False) -> CellValue:
     """
     if text.isdigit() and text.isascii():
         return CellValue("number", int(text), None)  # most cells: what the pattern below reads
+    if not damaged and "\ufffd" not in text and _word_char().search(text):
+        return _TEXT  # what cleaning the text would come to
     cleaned = _clean(text)
     if not cleaned:
         return _BLANK
@@ -190,7 +217,7 @@ def is_unit(text: str) -> bool:
     >>> is_unit("人次"), is_unit(" 条 "), is_unit("条例")
     (True, True, False)
     """
-    return _clean(text) in UNITS
+    return _word_char().search(text) is None and _clean(text) in UNITS
 
 
 def is_value_like(text: str) -> bool:
