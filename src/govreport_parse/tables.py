@@ -105,10 +105,11 @@ def _block_numerals() -> dict[str, int]:
 
 def _is_sequence(text: str) -> bool:
     """A 序号 cell: a small whole number and nothing else (padding aside)."""
+    if _cell_kind(text) != "number":
+        return False
     parsed = parse_value(text)
     return (
-        parsed.status == "number"
-        and parsed.unit is None
+        parsed.unit is None
         and isinstance(parsed.value, int)
         and 0 < parsed.value < 1000
         and "." not in text
