@@ -186,6 +186,12 @@ class TestPatterns:
         for pattern, _ in data("textnorm.toml")["tw_phrases"]:
             re.compile(pattern)
 
+    def test_t2s_maps_no_ascii(self) -> None:
+        # to_simplified leaves ASCII text alone without looking it up.
+        text = resources.files("govreport_parse.data").joinpath("t2s.tsv").read_text("utf-8")
+        rows = (r for r in text.splitlines() if r and not r.startswith("#"))
+        assert not [r for r in rows if r.split("\t")[0].isascii()]
+
     @pytest.mark.parametrize(
         ("label", "column"),
         [

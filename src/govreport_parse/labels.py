@@ -36,8 +36,9 @@ _TRAILING_ENUM = re.compile(
     r"(?:\d{1,2}[.、]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)$"
 )
 _PAREN = re.compile(r"\([^()]*\)")
-_TRAILING = re.compile(r"[:;,.。、!\"'》]+$")
-_LEADING = re.compile(r"^[:;,.。、!\"'《]+")
+# Punctuation that core() strips from the end and from the start of a label.
+_TRAILING = ":;,.。、!\"'》"
+_LEADING = ":;,.。、!\"'《"
 
 
 def strip_enumerator(text_key: str) -> str:
@@ -61,14 +62,17 @@ def core(text_key: str) -> str:
     '部分公开'
     """
     text = text_key
-    for _ in range(len(text_key) + 1):  # removing a note can bare an enumerator: repeat
+    for _ in range(len(text_key) + 1):
         before = text
-        text = strip_enumerator(_LEADING.sub("", text))
-        text = _PAREN.sub("", text)
+        text = strip_enumerator(text.lstrip(_LEADING))
         if "(" in text:
-            text = text[: text.index("(")]  # a note cut off by a line break or a rendering
-        text = _TRAILING.sub("", _LEADING.sub("", text))
-        if text == before:
+            text = _PAREN.sub("", text)
+            if "(" in text:
+                text = text[: text.index("(")]  # a note cut off by a line break or a rendering
+        text = text.rstrip(_TRAILING).lstrip(_LEADING)
+        # What is left has no note and no punctuation at either end; only an enumerator bared
+        # by removing a note (``(注)1.``) can still come off.
+        if text == before or _ENUM.match(text) is None:
             break
     return text
 
@@ -126,6 +130,14 @@ class Resolver:
         for name in self.by_length:
             for end in range(2, len(name) + 1):
                 self.prefixes.setdefault(name[:end], set()).add(name)
+        # The same names by their first (group and section labels) and last two characters,
+        # longest first: the few a label can begin or end with.
+        self.heads_by_start: dict[str, list[str]] = {}
+        self.names_by_end: dict[str, list[str]] = {}
+        for name in self.by_length:
+            if name in self.head_set:
+                self.heads_by_start.setdefault(name[:2], []).append(name)
+            self.names_by_end.setdefault(name[-2:], []).append(name)
 
     # -- lookups on one normalised label --------------------------------------------------------
 
@@ -203,37 +215,37 @@ class Resolver:
         if found is not None or not loose:
             return found or _NO_MATCH
         # A group label sharing the cell with its (possibly cut) sub-row label.
-        heads = [c[:i] for i in range(len(c) - 1, 1, -1) if c[:i] in self.head_set]
+        heads = [
+            n for n in self.heads_by_start.get(c[:2], ()) if len(n) < len(c) and c.startswith(n)
+        ]
         for name in heads:
-            if len(name) < len(c):
-                head_match = self._core_match(name, tables, section, group, fmt, "core")
-                if head_match is None or head_match.row is not None:
-                    continue
-                for rest in (c[len(name) :], core(c[len(name) :])):
-                    sub = self.lookup(
-                        rest,
-                        tables=tables,
-                        section=head_match.section or section,
-                        group=head_match.group or group,
-                        fmt=fmt,
-                        loose=True,
-                        context=context,
-                    )
-                    if sub.row is not None:
-                        return Match(sub.row, head_match.section, head_match.group, "group")
+            head_match = self._core_match(name, tables, section, group, fmt, "core")
+            if head_match is None or head_match.row is not None:
+                continue
+            for rest in (c[len(name) :], core(c[len(name) :])):
+                sub = self.lookup(
+                    rest,
+                    tables=tables,
+                    section=head_match.section or section,
+                    group=head_match.group or group,
+                    fmt=fmt,
+                    loose=True,
+                    context=context,
+                )
+                if sub.row is not None:
+                    return Match(sub.row, head_match.section, head_match.group, "group")
         # A longer label ending with a known one: a group label sharing the cell.
-        tails = [c[i:] for i in range(1, len(c) - 1) if c[i:] in self.name_set]
+        tails = [n for n in self.names_by_end.get(c[-2:], ()) if len(n) < len(c) and c.endswith(n)]
         for name in tails:
-            if len(name) < len(c):
-                head = _TRAILING_ENUM.sub("", c[: -len(name)])
-                head_match = self._core_match(core(head), tables, section, group, fmt, "core")
-                sub_group = head_match.group if head_match else group
-                sub_section = head_match.section if head_match else section
-                found = self._core_match(name, tables, sub_section, sub_group, fmt, "suffix")
-                if found is not None and (found.row is not None or found.section or found.group):
-                    if head_match and found.row is not None:
-                        return Match(found.row, head_match.section, head_match.group, "suffix")
-                    return found
+            head = _TRAILING_ENUM.sub("", c[: -len(name)])
+            head_match = self._core_match(core(head), tables, section, group, fmt, "core")
+            sub_group = head_match.group if head_match else group
+            sub_section = head_match.section if head_match else section
+            found = self._core_match(name, tables, sub_section, sub_group, fmt, "suffix")
+            if found is not None and (found.row is not None or found.section or found.group):
+                if head_match and found.row is not None:
+                    return Match(found.row, head_match.section, head_match.group, "suffix")
+                return found
         # A label cut short: the head of exactly one known label (of the current table, when it
         # is known; renderings cut labels down to three characters).
         if len(c) >= MIN_PREFIX_LABEL or (context is not None and len(c) >= 3):
@@ -310,9 +322,9 @@ class Resolver:
         Tries the last cell alone, then the last two, three … joined. Returns the match and how
         many trailing cells it used (0 when nothing matched).
         """
-        texts = [key(c.text) for c in cells]
-        for n in range(1, min(len(texts), 4) + 1):
-            joined = "".join(texts[-n:])
+        joined = ""
+        for n in range(1, min(len(cells), 4) + 1):
+            joined = key(cells[-n].text) + joined
             if not joined:
                 continue
             match = self.lookup(joined, **context)  # type: ignore[arg-type]

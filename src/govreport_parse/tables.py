@@ -21,9 +21,10 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from .labels import Match, Resolver, core, resolver
 from .state import Document, RawRow
@@ -76,14 +77,21 @@ def _split_trailing_number(text_key: str) -> tuple[str, str] | None:
     return head, digits
 
 
+@lru_cache(maxsize=1 << 16)
+def _cell_kind(text: str) -> str:
+    """What a cell holds: the status of :func:`parse_value`, or ``"unit"`` for a unit word."""
+    status = parse_value(text).status
+    return "unit" if status == "text" and is_unit(text) else status
+
+
 def _is_blank(text: str) -> bool:
     """An empty cell, padding (underscores, NBSP) and damage aside."""
-    return parse_value(text).status == "blank"
+    return _cell_kind(text) == "blank"
 
 
 def _is_value_cell(text: str) -> bool:
     """A cell that belongs to the value part of a row: a number, blank, n/a or a unit."""
-    return not text.strip() or parse_value(text).status != "text" or is_unit(text)
+    return not text.strip() or _cell_kind(text) != "text"
 
 
 def _block_numerals() -> dict[str, int]:
@@ -97,10 +105,11 @@ def _block_numerals() -> dict[str, int]:
 
 def _is_sequence(text: str) -> bool:
     """A 序号 cell: a small whole number and nothing else (padding aside)."""
+    if _cell_kind(text) != "number":
+        return False
     parsed = parse_value(text)
     return (
-        parsed.status == "number"
-        and parsed.unit is None
+        parsed.unit is None
         and isinstance(parsed.value, int)
         and 0 < parsed.value < 1000
         and "." not in text
@@ -110,7 +119,12 @@ def _is_sequence(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _cue_key(text: str) -> str:
     """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
-    return _SHORT_NOTE.sub("", key(text))
+    k = key(text)
+    return _SHORT_NOTE.sub("", k) if "(" in k else k
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 @cache
@@ -118,10 +132,52 @@ def _cue_patterns() -> dict[str, re.Pattern[str]]:
     """One alternation per cue group of ``layouts.toml`` (formats, tables, end of tables)."""
     data = layouts()
     groups = {**data.detect, **data.cues}
-    return {
-        name: re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-        for name, words in groups.items()
-    }
+    return {name: _alternation(words) for name, words in groups.items()}
+
+
+@cache
+def _any_cue(kind: str) -> re.Pattern[str]:
+    """Every cue of ``layouts.toml`` ``[detect]`` (formats) or ``[cues]`` (tables, end of
+    tables) in one alternation: most cells hold none."""
+    data = layouts()
+    groups = data.detect if kind == "detect" else data.cues
+    return _alternation(itertools.chain.from_iterable(groups.values()))
+
+
+class _Cues(NamedTuple):
+    """What a short text cell says about where the tables are (see ``_Assembler.observe``)."""
+
+    article: bool
+    """It names 第二十条: a 表二 block begins."""
+
+    caption: str | None
+    """The numeral of the 第二十条 item its caption names, if it names one."""
+
+    end: bool
+    """It heads what follows the tables (存在的主要问题 …)."""
+
+    table: str | None
+    """The first of 表四, 表三, 表二 and the legacy table whose cue it holds."""
+
+
+_NO_CUES = _Cues(article=False, caption=None, end=False, table=None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cues(text: str) -> _Cues:
+    """The cues in a short text cell, read once per text."""
+    k = _cue_key(text)
+    article = "第二十条" in k
+    if not article and _any_cue("cues").search(k) is None:
+        return _NO_CUES
+    patterns = _cue_patterns()
+    caption = _CAPTION.search(k) if article else None
+    return _Cues(
+        article=article,
+        caption=caption.group(1) if caption else None,
+        end=len(k) < 40 and patterns["end"].search(k) is not None,
+        table=next((t for t in ("t4", "t3", "t2", "legacy") if patterns[t].search(k)), None),
+    )
 
 
 def detect_format(lines: list[Line]) -> str:
@@ -131,15 +187,17 @@ def detect_format(lines: list[Line]) -> str:
     cells of the page; the format with most cues wins; legacy needs two cues.
     """
     patterns = _cue_patterns()
+    any_cue = _any_cue("detect")
     formats = list(layouts().detect)
     found: dict[str, set[str]] = {fmt: set() for fmt in formats}
-    for line in lines:
-        for cell in line.cells:
-            if not cell.text or len(cell.text) > _MAX_DETECT_CELL or "。" in cell.text:
-                continue  # table labels and headers are short and never sentences
-            k = _cue_key(cell.text)
-            for fmt in formats:
-                found[fmt].update(patterns[fmt].findall(k))
+    for text in {cell.text for line in lines for cell in line.cells}:  # each text once
+        if not text or len(text) > _MAX_DETECT_CELL or "。" in text:
+            continue  # table labels and headers are short and never sentences
+        k = _cue_key(text)
+        if any_cue.search(k) is None:
+            continue
+        for fmt in formats:
+            found[fmt].update(patterns[fmt].findall(k))
     scores = {fmt: len(words) for fmt, words in found.items()}
     if scores.get("fmt2021", 0) and scores["fmt2021"] >= scores.get("fmt2019", 0):
         return "fmt2021"
@@ -244,26 +302,24 @@ class _Assembler:
         text = cell.text
         if not text or len(text) > _MAX_CUE_KEY or "。" in text:
             return
-        k = _cue_key(text)
-        if "第二十条" in k:
+        cues = _cues(text)
+        if cues.article:
             self.header = None  # a new 表二 block: its own header row follows
-            caption = _CAPTION.search(k)
-            if caption:
-                self.block = _BLOCKS.get(caption.group(1))
+            if cues.caption is not None:
+                self.block = _BLOCKS.get(cues.caption)
                 self.block_seen = set()
-        patterns = _cue_patterns()
-        if len(k) < 40 and patterns["end"].search(k):
+        if cues.end:
             self.close()
             self.active = False
             self.context = None
             self.pending.clear()
             return
-        for table in ("t4", "t3", "t2", "legacy"):
-            if patterns[table].search(k):
-                if table == "legacy" or table in self.tables or "legacy" not in self.tables:
-                    self.context = table
-                    self.active = True
-                break
+        table = cues.table
+        if table is not None and (
+            table == "legacy" or table in self.tables or "legacy" not in self.tables
+        ):
+            self.context = table
+            self.active = True
 
     def set_context(self, match: Match) -> None:
         if match.section:
@@ -306,7 +362,7 @@ class _Assembler:
     def emit_unplaced(self, label_cells: list[Cell], values: list[Cell], line: int) -> None:
         """Keep a row whose label matched nothing: the 表四 data row (it has no label), or an
         unknown row of a table, for ``unmapped``."""
-        if not self.active or not any(parse_value(v.text).status == "number" for v in values):
+        if not self.active or not any(_cell_kind(v.text) == "number" for v in values):
             return
         if not label_cells and self.context == "t4":
             if "t4" in self.tables and len(values) >= _MIN_T4_CELLS:
@@ -348,13 +404,13 @@ class _Assembler:
             self.close()
             self.pending.clear()
             return
-        status = parse_value(cell.text).status
-        if status != "text" or is_unit(cell.text):
-            self.value_cell(cell, status)
+        cell_kind = _cell_kind(cell.text)
+        if cell_kind != "text":
+            self.value_cell(cell, cell_kind)
         else:
             self.text_cell(cell)
 
-    def value_cell(self, cell: Cell, status: str) -> None:
+    def value_cell(self, cell: Cell, kind: str) -> None:
         if self.current is not None:
             self.current.values.append(cell)
             return
@@ -367,7 +423,7 @@ class _Assembler:
                 self.pending = []
                 self.current = _Open(match, label, [cell], label[0].line)
                 return
-        if status == "blank" and self.context != "t4":
+        if kind == "blank" and self.context != "t4":
             return
         if _ONLY_DIGITS.match(cell.text.strip()) and self.context == "t4":
             digits = cell.text.strip()
@@ -418,9 +474,7 @@ class _Assembler:
             ctx = self.lookup(key(cell.text), loose=False)
             if ctx.section or ctx.group:
                 self.set_context(ctx)
-        if match.section or match.group:
-            self.set_context(Match(None, match.section, match.group))
-        self.set_context(Match(match.row))
+        self.set_context(match)  # its section or group, then its row
         return match, used
 
     def resolve_prefix(self, label_cells: list[Cell]) -> tuple[Match, int]:
@@ -465,15 +519,14 @@ class _Assembler:
         if (
             start + 1 < len(cells)
             and _is_sequence(cells[start].text)
-            and parse_value(cells[start + 1].text).status == "text"
-            and not is_unit(cells[start + 1].text)
+            and _cell_kind(cells[start + 1].text) == "text"
         ):
             start += 1  # a 序号 (sequence number) column before the label
         split = start
         while split < len(cells) and not _is_value_cell(cells[split].text):
             split += 1
         label_cells, values = cells[start:split], cells[split:]
-        statuses = {parse_value(c.text).status for c in values if not is_unit(c.text)}
+        statuses = {_cell_kind(c.text) for c in values}
         if "text" in statuses and not statuses & {"number", "not_applicable"}:
             # Header cells around an empty cell (a rendering's colspan filler): no values here.
             label_cells, values = cells[start:], []
@@ -610,8 +663,10 @@ def _sequence_cells(lines: list[Line]) -> set[int]:
 
 
 def forget() -> None:
-    """Empty the memo of cue keys."""
+    """Empty the memos of cue keys, cues and cell kinds."""
     _cue_key.cache_clear()
+    _cues.cache_clear()
+    _cell_kind.cache_clear()
 
 
 def _iter_lines(doc: Document) -> Iterator[Line]:
@@ -640,7 +695,7 @@ def extract(doc: Document) -> None:
         r
         for r in asm.rows
         if (r.row_def is not None or r.table == "t4")
-        and any(parse_value(c.text).status == "number" for c in r.values)
+        and any(_cell_kind(c.text) == "number" for c in r.values)
     ]
     if fmt == "unknown" and len(placed) >= 2:
         tables = {r.table for r in placed}

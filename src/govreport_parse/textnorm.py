@@ -20,7 +20,16 @@ from importlib import resources
 
 from .saferegex import BoundedPattern
 
-__all__ = ["cn_numeral", "fold", "forget", "key", "nfkc", "strip_pinyin", "to_simplified"]
+__all__ = [
+    "cn_numeral",
+    "fold",
+    "forget",
+    "key",
+    "nfkc",
+    "strip_pinyin",
+    "t2s_sources",
+    "to_simplified",
+]
 
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -122,12 +131,20 @@ def _vocab() -> tuple[list[tuple[BoundedPattern, str]], re.Pattern[str], Bounded
     return phrases, re.compile(rf"(?<=[{_CJK}])\((?:{toneless})\)"), any_phrase
 
 
+@cache
+def t2s_sources() -> frozenset[str]:
+    """The characters :func:`to_simplified` changes."""
+    return frozenset(chr(c) for c, to in _t2s_table().items() if chr(c) != to)
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified ones, character by character.
 
     >>> to_simplified("政府信息公開工作年度報告")
     '政府信息公开工作年度报告'
     """
+    if text.isascii():
+        return text  # the map has no ASCII source (the data tests check)
     try:
         text.encode("gb2312")
     except UnicodeEncodeError:
@@ -197,9 +214,11 @@ def key(text: str) -> str:
     if found is None:
         if len(_KEYS) >= _MAX_KEYS:
             _KEYS.clear()
+        stripped = _fold_core(text)
+        if not stripped.isalnum():  # letters and digits only: nothing to remove
+            stripped = _JUNK_FOR_KEY.sub("", stripped)
         # Removing spaces can join a letter with a combining mark: compose again, so that
         # key(key(x)) == key(x).
-        stripped = _JUNK_FOR_KEY.sub("", _fold_core(text))
         if not stripped.isascii() and not unicodedata.is_normalized("NFC", stripped):
             stripped = unicodedata.normalize("NFC", stripped)
         found = _KEYS[text] = stripped

@@ -188,51 +188,78 @@ def rules_for(fmt: str) -> tuple[Rule, ...]:
     return ()
 
 
-def _label(cell: CellKey) -> str:
-    return f"{cell[0]}[{cell[1]}]" if cell[1] else cell[0]
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """A rule as :func:`check` runs it: the cells it needs, and its right side as text."""
+
+    rule: Rule
+    needed: frozenset[CellKey]
+    expr: str
+    symbol: str
 
 
-def check(doc: Document) -> None:
-    """Check the rules of the page's format against its printed numbers."""
-    numbers: dict[CellKey, int | Decimal] = {
-        (i.id, i.column): i.value
-        for i in doc.indicators
-        if i.status == "number" and i.value is not None
-    }
-    if not numbers:
-        return
-    lines = {(i.id, i.column): i.line for i in doc.indicators}
-    for rule in rules_for(doc.format):
-        needed = (rule.total, *rule.plus, *rule.minus)
-        if not rule.plus or any(c not in numbers for c in needed):
-            continue
-        left = numbers[rule.total]
-        right = sum((numbers[c] for c in rule.plus), start=0) - sum(
-            (numbers[c] for c in rule.minus), start=0
-        )
-        diff = Decimal(left) - Decimal(right)
-        tol = (
-            Decimal(str(SUM_TOLERANCE))
-            if any(isinstance(numbers[c], Decimal) for c in needed)
-            else Decimal(0)
-        )
-        holds = (
-            abs(diff) <= tol
-            if rule.relation == "eq"
-            else diff >= -tol
-            if rule.relation == "ge"
-            else diff <= tol
-        )
-        if holds:
+@cache
+def _checks(fmt: str) -> tuple[_Check, ...]:
+    """The rules of a format that have parts, ready to check."""
+    checks = []
+    for rule in rules_for(fmt):
+        if not rule.plus:
             continue
         expr = " + ".join(_label(c) for c in rule.plus)
         if rule.minus:
             expr += " − " + " − ".join(_label(c) for c in rule.minus)
         symbol = {"eq": "=", "ge": "≥", "le": "≤"}[rule.relation]
+        needed = frozenset((rule.total, *rule.plus, *rule.minus))
+        checks.append(_Check(rule, needed, expr, symbol))
+    return tuple(checks)
+
+
+_TOLERANCE = Decimal(str(SUM_TOLERANCE))
+
+
+def _label(cell: CellKey) -> str:
+    return f"{cell[0]}[{cell[1]}]" if cell[1] else cell[0]
+
+
+def _holds(relation: str, diff: int | Decimal, tol: int | Decimal) -> bool:
+    if relation == "eq":
+        return -tol <= diff <= tol
+    if relation == "ge":
+        return diff >= -tol
+    return diff <= tol
+
+
+def check(doc: Document) -> None:
+    """Check the rules of the page's format against its printed numbers."""
+    numbers: dict[CellKey, int | Decimal] = {}
+    lines: dict[CellKey, int | None] = {}
+    for i in doc.indicators:
+        cell = (i.id, i.column)
+        lines[cell] = i.line
+        if i.status == "number" and i.value is not None:
+            numbers[cell] = i.value
+    if not numbers:
+        return
+    printed = numbers.keys()
+    amounts = {cell for cell, value in numbers.items() if isinstance(value, Decimal)}
+    for item in _checks(doc.format):
+        if not printed >= item.needed:
+            continue
+        rule = item.rule
+        left = numbers[rule.total]
+        right = sum(map(numbers.__getitem__, rule.plus), start=0) - sum(
+            map(numbers.__getitem__, rule.minus), start=0
+        )
+        if amounts and not amounts.isdisjoint(item.needed):
+            holds = _holds(rule.relation, Decimal(left) - Decimal(right), _TOLERANCE)
+        else:
+            holds = _holds(rule.relation, left - right, 0)  # counts add up exactly
+        if holds:
+            continue
         doc.issue(
             rule.code,
             f"{rule.rule} ({rule.text}): {_label(rule.total)} is {left}, "
-            f"but it should be {symbol} {expr} = {right}",
+            f"but it should be {item.symbol} {item.expr} = {right}",
             "warning",
             indicator=rule.total[0],
             column=rule.total[1],

@@ -30,13 +30,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from .models import IndicatorValue, UnmappedRow
 from .state import Document, RawRow
 from .taxonomy import taxonomy
-from .textnorm import nfkc, strip_pinyin, to_simplified
+from .textnorm import nfkc, strip_pinyin, t2s_sources, to_simplified
+from .tokens import Cell
 
 __all__ = [
     "UNITS",
@@ -126,16 +127,48 @@ _NOT_APPLICABLE = CellValue("not_applicable", None, None)
 _TEXT = CellValue("text", None, None)
 
 
+#: Chinese characters (CJK unified ideographs, extension A included): NFKC leaves them alone.
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+
+
+@cache
+def _word_char() -> re.Pattern[str]:
+    """A Chinese character that no value cell holds, however it is spelt.
+
+    It is in no unit and no n/a word, and normalisation keeps it (NFKC and the traditional →
+    simplified map leave it as it is): a cell holding one cleans to text, neither a number nor
+    blank, n/a or a unit. Most label cells begin with one, which spares cleaning them.
+    """
+    kept = sorted(ord(c) for c in set("".join(UNITS)) | set("".join(_NA)) | t2s_sources())
+    spans = []
+    for low, high in _HAN:
+        start = low
+        for point in (p for p in kept if low <= p <= high):
+            if point > start:
+                spans.append(f"{chr(start)}-{chr(point - 1)}")
+            start = point + 1
+        if start <= high:
+            spans.append(f"{chr(start)}-{chr(high)}")
+    return re.compile(f"[{''.join(spans)}]")
+
+
+@lru_cache(maxsize=1 << 16)
 def _clean(text: str) -> str:
-    text = to_simplified(strip_pinyin(nfkc(text)))
-    text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
-    return _DASH_MINUS.sub("-", text)
+    """The text without padding, normalised (shared by :func:`parse_value` and :func:`is_unit`)."""
+    if not text.isascii():  # normalisation and pinyin concern other characters
+        text = to_simplified(strip_pinyin(nfkc(text)))
+    if not text.isalnum():  # letters and digits only: no padding and no dash
+        text = _PADDING.sub("", text).replace("−", "-").replace("﹣", "-")
+        if text.startswith(("—", "–")):
+            text = _DASH_MINUS.sub("-", text)
+    return text
 
 
 def forget() -> None:
-    """Empty the memos of :func:`parse_value` and :func:`is_unit`."""
+    """Empty the memos of :func:`parse_value` and :func:`is_unit` (and of their cleaning)."""
     parse_value.cache_clear()
     is_unit.cache_clear()
+    _clean.cache_clear()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -145,6 +178,10 @@ def parse_value(text: str, damaged: bool = False) -> CellValue:
     ``damaged`` says the row around the cell was damaged by a rendering (its cells hold
     replacement characters): a number followed by a stray character is then read as the number.
     """
+    if text.isdigit() and text.isascii():
+        return CellValue("number", int(text), None)  # most cells: what the pattern below reads
+    if not damaged and "\ufffd" not in text and _word_char().search(text):
+        return _TEXT  # what cleaning the text would come to
     cleaned = _clean(text)
     if not cleaned:
         return _BLANK
@@ -180,7 +217,7 @@ def is_unit(text: str) -> bool:
     >>> is_unit("人次"), is_unit(" 条 "), is_unit("条例")
     (True, True, False)
     """
-    return _clean(text) in UNITS
+    return _word_char().search(text) is None and _clean(text) in UNITS
 
 
 def is_value_like(text: str) -> bool:
@@ -198,20 +235,19 @@ def is_value_like(text: str) -> bool:
 
 def indicator_for(row: RawRow, column: str) -> tuple[str, str | None] | None:
     """The ``(id, column)`` of a value cell of ``row`` placed in ``column``, if there is one."""
-    tax = taxonomy().indicators
     rowdef = row.row_def
     if row.table == "t4":
         ident, _, col = column.partition("|")
         return ident, col
     if rowdef is None:
         return None
-    if row.table == "t2":
-        ident = f"{rowdef.name}.{column}"
-        return (ident, None) if ident in tax else None
     if row.table == "t3":
         return None if column == "legal_or_other" else (rowdef.name, column)
+    if row.table == "t2":
+        ident = f"{rowdef.name}.{column}"
+        return (ident, None) if ident in taxonomy().indicators else None
     if row.table == "legacy" and column in ("value", "value_in_unit"):
-        ind = tax.get(rowdef.name)
+        ind = taxonomy().indicators.get(rowdef.name)
         if ind is None:
             return None
         return rowdef.name, rowdef.column or ("total" if ind.dims else None)
@@ -225,6 +261,49 @@ def _unit_for(ident: str, parsed: CellValue, printed_unit: str | None) -> str | 
         return printed_unit
     ind = taxonomy().indicators.get(ident)
     return ind.unit if ind else None
+
+
+_INDICATOR_FIELDS = frozenset(IndicatorValue.model_fields)
+_new_model = IndicatorValue.__new__
+_set_slot = object.__setattr__
+
+
+def _indicator_value(
+    ident: str,
+    column: str | None,
+    parsed: CellValue,
+    unit: str | None,
+    raw_label: str,
+    cell: Cell,
+) -> IndicatorValue:
+    """``IndicatorValue.model_construct()`` given every field, without its per-field search.
+
+    The parts are valid by construction (ids from the taxonomy, status and value from
+    :func:`parse_value`), so like ``model_construct`` this skips validation; it also skips
+    the search for aliases and defaults that makes ``model_construct`` the main cost of the
+    stage. The object is the one ``model_construct`` builds: the fields in their declared
+    order in ``__dict__``, all of them set, no extra or private attributes (the tests compare
+    the two).
+    """
+    item = _new_model(IndicatorValue)
+    _set_slot(
+        item,
+        "__dict__",
+        {
+            "id": ident,
+            "column": column,
+            "value": parsed.value,
+            "status": parsed.status,
+            "unit": unit,
+            "raw_label": raw_label,
+            "raw_value": cell.text,
+            "line": cell.line,
+        },
+    )
+    _set_slot(item, "__pydantic_fields_set__", set(_INDICATOR_FIELDS))
+    _set_slot(item, "__pydantic_extra__", None)
+    _set_slot(item, "__pydantic_private__", None)
+    return item
 
 
 def convert(doc: Document) -> None:
@@ -264,6 +343,7 @@ def convert(doc: Document) -> None:
         if row.note:
             doc.issue("row_reinterpreted", f"{label}: {row.note}", "info", line=row.line)
         printed_unit = None
+        legacy = row.table == "legacy"
         damaged = any("\ufffd" in c.text for c in row.values)
         for cell, column in zip(row.values, row.columns, strict=False):
             if column == "unit":
@@ -280,25 +360,13 @@ def convert(doc: Document) -> None:
                     )
                 continue
             ident, col = target
-            parsed = parse_value(cell.text, damaged)
-            # Built from checked parts: skip pydantic's validation on the hot path.
-            item = IndicatorValue.model_construct(
-                id=ident,
-                column=col,
-                value=parsed.value,
-                status=parsed.status,
-                unit=_unit_for(ident, parsed, printed_unit if row.table == "legacy" else None),
-                raw_label=label,
-                raw_value=cell.text,
-                line=cell.line,
-            )
-            previous = seen.get((ident, col))
+            # Called as the tables stage called it, so that the memo has the answer.
+            parsed = parse_value(cell.text, True) if damaged else parse_value(cell.text)
+            previous = seen.get(target)
             if previous is not None:
-                if previous.value != item.value and item.status == "number":
-                    if previous.status != "number":
-                        doc.indicators[doc.indicators.index(previous)] = item
-                        seen[(ident, col)] = item
-                        continue
+                if previous.value == parsed.value or parsed.status != "number":
+                    continue
+                if previous.status == "number":
                     doc.issue(
                         "conflicting_values",
                         f"{ident}[{col}] printed twice: "
@@ -309,8 +377,8 @@ def convert(doc: Document) -> None:
                         column=col,
                         line=cell.line,
                     )
-                continue
-            if column == "value_in_unit":
+                    continue
+            elif column == "value_in_unit":
                 doc.issue(
                     "value_in_unit_column",
                     f"{label}: the number {cell.text!r} is printed in "
@@ -320,5 +388,10 @@ def convert(doc: Document) -> None:
                     column=col,
                     line=cell.line,
                 )
-            seen[(ident, col)] = item
-            doc.indicators.append(item)
+            unit = _unit_for(ident, parsed, printed_unit if legacy else None)
+            item = _indicator_value(ident, col, parsed, unit, label, cell)
+            seen[target] = item
+            if previous is None:
+                doc.indicators.append(item)
+            else:  # a number where the same cell printed none before
+                doc.indicators[doc.indicators.index(previous)] = item
