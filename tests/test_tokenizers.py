@@ -91,3 +91,38 @@ class TestNotation:
         page, kind = tokenize("规章 | 0 | |\n\n||")
         assert kind == "text"
         assert render(page) == "1 R 规章 ¦ 0 ¦ ∅\n2 E\n3 B ∅ ¦ ∅"
+
+
+class TestElementInput:
+    """An lxml tree of the caller's is read as it is, and never changed."""
+
+    def test_tree_is_not_changed(self) -> None:
+        from lxml import etree
+
+        from govreport_parse.tokenizers import tokenize_element
+
+        root = etree.HTML("<p>前言</p><table><tr><td>规章</td><td>1</td></tr></table>")
+        before = etree.tostring(root)
+        page = tokenize_element(root)
+        assert [(line.kind.name, [c.text for c in line.cells]) for line in page.lines] == [
+            ("TEXT", ["前言"]),
+            ("ROW", ["规章", "1"]),
+        ]
+        assert etree.tostring(root) == before
+
+    def test_tree_deeper_than_xslt_recurses(self) -> None:
+        from lxml import etree
+
+        from govreport_parse.tokenizers import tokenize_element
+
+        root = etree.Element("div")
+        leaf = root
+        for _ in range(5000):
+            leaf = etree.SubElement(leaf, "div")
+        leaf.text = "最深处"
+        tail = etree.SubElement(root, "p")
+        tail.text = "收尾"
+        page = tokenize_element(root)
+        # Its text is kept, without the line breaks of blocks.
+        assert [c.text for line in page.lines for c in line.cells] == ["最深处收尾"]
+        assert [code for code, _ in page.notes] == ["markup_too_deep"]

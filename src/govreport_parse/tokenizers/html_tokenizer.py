@@ -4,8 +4,12 @@ Each table row becomes one ``ROW`` line with its cells in source order (``colspa
 cell; a ``rowspan`` cell appears only in its first row, exactly as text flattening shows it).
 Block elements (``p``, ``div``, ``li``, headings, ``br`` …) end a text line. Scripts, styles,
 forms and navigation are dropped; ``<meta name>`` tags, ``<title>`` and the canonical link are
-kept on the :class:`~govreport_parse.tokens.Page`. Layout tables (a row whose cells hold other
-tables or many blocks) are walked as containers, not as data rows.
+kept on the :class:`~govreport_parse.tokens.Page`. Layout tables (a row whose cell holds another
+table) are read as containers, not as data rows.
+
+No Python code walks the tree: one XSLT transform (libxslt, in C) renders it as text with the
+table structure marked by noncharacters (:func:`_stylesheet`), and :class:`_Lines` reads that
+text line by line. The tree is not changed, so a caller's own tree can be read as it is.
 
 The parser is configured for untrusted input: no network, no entity resolution, no DTD loading
 (libxml2's HTML parser never expands entities declared in a document type), and one parser per
@@ -14,7 +18,6 @@ thread. Limits of :mod:`~govreport_parse.settings` that are hit become notes on 
 
 from __future__ import annotations
 
-import copy
 import re
 import threading
 from typing import Any
@@ -99,17 +102,64 @@ _BLOCK = frozenset(
         "title",
     ]
 )
-_CELL_TAGS = frozenset(["td", "th"])
-# Elements that end a line of the text rendering. Rows are not among them: a data row is a
-# line of its own and a layout row's cells are blocks (see _Rows).
-_BREAKS = tuple(_BLOCK - {"tr", "tbody", "thead", "tfoot"})
-# Marks a table row's place in the text rendering: a noncharacter, removed from the input first.
-_ROW_MARK = "\ufdd0"
-# Characters that the parser lets through but lxml refuses in text it is given.
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The text rendering marks table structure with noncharacters (removed from the input first):
+# a data row starts with _ROW, each of its cells ends with _CELL, a cell's colspan is written
+# between two _SPAN; a layout row is a _LAYOUT line before its cells; a table's rows lie between
+# _TABLE_OPEN and _TABLE_CLOSE lines.
+_ROW, _CELL, _SPAN, _LAYOUT = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
+_TABLE_OPEN, _TABLE_CLOSE = "\ufdd4", "\ufdd5"
+_ALL_MARKS = (_ROW, _CELL, _SPAN, _LAYOUT, _TABLE_OPEN, _TABLE_CLOSE)
+_MARKS = re.compile("[\ufdd0-\ufdd5]")
 _LOCAL = threading.local()
-# Layout rows: a cell holds another table, so the row is a container, not a row of data.
-_LAYOUT_ROWS = etree.XPath("descendant-or-self::tr[td//table or th//table]")
+_TOO_DEEP = f"tags nested deeper than {MAX_HTML_DEPTH} levels; what lies below is lost"
+
+
+def _stylesheet() -> str:
+    """XSLT that renders a tree as text: one line per block, one marked line per table row.
+
+    Block elements start and end a line, ``br`` ends one, dropped elements vanish (their tails
+    stay). A data row becomes one line holding its cells' text (newlines made spaces); a layout
+    row, whose cell holds another table, is a container whose cells are blocks.
+    """
+    blocks = " | ".join(sorted(_BLOCK - {"table", "tr", "tbody", "thead", "tfoot"}))
+    dropped = " | ".join(sorted(_DROP))
+    return f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="{dropped}"/>
+<xsl:template match="{dropped}" mode="cell"/>
+<xsl:template match="text()" mode="cell">
+  <xsl:value-of select="translate(., '&#10;&#13;', '  ')"/>
+</xsl:template>
+<xsl:template match="{blocks}">
+  <xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text>
+</xsl:template>
+<xsl:template match="br"><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="table">
+  <xsl:text>&#10;{_TABLE_OPEN}&#10;</xsl:text><xsl:apply-templates/>
+  <xsl:text>&#10;{_TABLE_CLOSE}&#10;</xsl:text>
+</xsl:template>
+<xsl:template match="tr">
+  <xsl:choose>
+    <xsl:when test="td//table or th//table">
+      <xsl:text>&#10;{_LAYOUT}&#10;</xsl:text>
+      <xsl:for-each select="td | th">
+        <xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text>
+      </xsl:for-each>
+    </xsl:when>
+    <xsl:otherwise>
+      <xsl:text>&#10;{_ROW}</xsl:text>
+      <xsl:for-each select="td | th">
+        <xsl:if test="@colspan">
+          <xsl:value-of
+            select="concat('{_SPAN}', translate(@colspan, '&#10;&#13;', '  '), '{_SPAN}')"/>
+        </xsl:if>
+        <xsl:apply-templates mode="cell"/><xsl:text>{_CELL}</xsl:text>
+      </xsl:for-each>
+      <xsl:text>&#10;</xsl:text>
+    </xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+</xsl:stylesheet>"""
 
 
 def _parser() -> etree.HTMLParser:
@@ -140,12 +190,7 @@ def _parse(text: str) -> tuple[Any, list[tuple[str, str]]]:
     for entry in parser.error_log:
         message = str(entry.message).strip()
         if "Excessive depth" in message:
-            notes.append(
-                (
-                    "markup_too_deep",
-                    f"tags nested deeper than {MAX_HTML_DEPTH} levels; what lies below is lost",
-                )
-            )
+            notes.append(("markup_too_deep", _TOO_DEEP))
             break
         if entry.type_name == "ERR_RESOURCE_LIMIT" or "huge" in message:
             notes.append(("markup_limit", f"the markup parser stopped at a limit: {message}"))
@@ -158,10 +203,8 @@ def parse_html(text: str) -> Any:
     return _parse(text)[0]
 
 
-def _attr_int(el: Any, name: str) -> int:
-    raw = el.get(name)
-    if not raw:
-        return 1
+def _span(raw: str) -> int:
+    """A ``colspan`` value as browsers read it: its digits, at least 1, at most 1000."""
     if len(raw) < 4 and raw.isascii() and raw.isdigit():
         return max(1, int(raw))
     digits = "".join(ch for ch in raw[:6] if ch.isdigit())
@@ -174,82 +217,54 @@ def _text(el: Any) -> str:
     return text
 
 
-def _as_block(el: Any) -> None:
-    """Make ``el`` start and end a line of the text rendering."""
-    text, tail = el.text, el.tail
-    try:
-        el.text = "\n" + text if text else "\n"
-        el.tail = "\n" + tail if tail else "\n"
-    except ValueError:
-        # Control characters from the page: lxml refuses them in new text; they become spaces.
-        el.text = "\n" + _REFUSED.sub(" ", text or "")
-        el.tail = "\n" + _REFUSED.sub(" ", tail or "")
-
-
-def _end_line(el: Any) -> None:
-    """Make ``el``'s tail start on a new line of the text rendering."""
-    tail = el.tail
-    try:
-        el.tail = "\n" + tail if tail else "\n"
-    except ValueError:
-        el.tail = "\n" + _REFUSED.sub(" ", tail)
-
-
-class _Rows:
-    """Turns every data row of a tree into a marker line and keeps its cells aside.
-
-    A row's cells are read where they are; the row itself is emptied and left holding the line
-    ``_ROW_MARK`` + its index, so that the text rendering of the whole tree, done in one call to
-    libxml2, shows each row in its place. Layout rows (a cell holding another table) become
-    containers instead: each of their cells starts and ends a line.
-    """
-
-    __slots__ = ("cells", "cut_cells", "cut_rows")
-
-    def __init__(self, top: Any) -> None:
-        self.cells: list[list[tuple[str, int]]] = []
-        self.cut_cells = 0
-        self.cut_rows = 0
-        trs = list(top.iter("tr"))
-        if not trs:
-            return
-        found: Any = _LAYOUT_ROWS(top)
-        layout = set(found)
-        per_table: dict[Any, int] = {}
-        count = len(trs) > MAX_TABLE_ROWS
-        for tr in trs:
-            if count:
-                table = next(tr.iterancestors("table"), None)
-                if table is not None:
-                    n = per_table[table] = per_table.get(table, 0) + 1
-                    if n > MAX_TABLE_ROWS:
-                        self.cut_rows += 1
-                        tr.clear(keep_tail=True)
-                        continue
-            if tr in layout:
-                for cell in tr.iterchildren("td", "th"):
-                    _as_block(cell)
-                continue
-            cells = list(tr.iterchildren("td", "th"))
-            if len(cells) > MAX_CELLS_PER_LINE:
-                self.cut_cells += 1
-                cells = cells[:MAX_CELLS_PER_LINE]
-            self.cells.append(
-                [(" ".join(_text(c).split()), _attr_int(c, "colspan")) for c in cells]
-            )
-            tr.clear(keep_tail=True)
-            tr.text = f"\n{_ROW_MARK}{len(self.cells) - 1}\n"
+def _render(top: Any) -> str:
+    """The text rendering of the tree below ``top`` (see :func:`_stylesheet`)."""
+    transform: etree.XSLT | None = getattr(_LOCAL, "transform", None)
+    if transform is None:
+        transform = _LOCAL.transform = etree.XSLT(
+            etree.XML(_stylesheet()),
+            regexp=False,
+            # No file or network access (the stubs lack the constant).
+            access_control=etree.XSLTAccessControl.DENY_ALL,  # type: ignore[attr-defined]
+        )
+    return str(transform(top))
 
 
 class _Lines:
-    """Collects the page's lines from its text rendering."""
+    """Collects the page's lines from its text rendering, within the limits of the settings."""
 
-    __slots__ = ("cut_lines", "lines", "truncated")
+    __slots__ = ("cut_cells", "cut_lines", "cut_rows", "lines", "tables", "truncated")
 
     def __init__(self) -> None:
         self.lines: list[Line] = []
+        self.tables: list[int] = []
         self.truncated = False
         self.cut_lines = 0
+        self.cut_cells = 0
+        self.cut_rows = 0
+
+    def read(self, rendering: str) -> None:
+        tables = self.tables
+        for part in rendering.split("\n"):
+            text = part.strip()
+            if not text:
+                continue
+            first = text[0]
+            if first in (_ROW, _LAYOUT):
+                if tables:
+                    tables[-1] += 1
+                    if tables[-1] > MAX_TABLE_ROWS:
+                        self.cut_rows += 1
+                        continue
+                if first == _ROW:
+                    self.add_row(text[1:].split(_CELL)[:-1])
+            elif first == _TABLE_OPEN:
+                tables.append(0)
+            elif first == _TABLE_CLOSE:
+                if tables:
+                    tables.pop()
+            else:
+                self.add_text(text)
 
     def add_text(self, text: str) -> None:
         lines = self.lines
@@ -265,14 +280,23 @@ class _Lines:
         else:
             lines.append(Line(number, LineKind.TEXT, [Cell(text, number)]))
 
-    def add_row(self, cells: list[tuple[str, int]]) -> None:
+    def add_row(self, texts: list[str]) -> None:
         lines = self.lines
         if len(lines) >= MAX_LINES:
             self.truncated = True
             return
         number = len(lines) + 1
-        row = [Cell(text, number, span) for text, span in cells]
-        if not any(text for text, _ in cells):
+        if len(texts) > MAX_CELLS_PER_LINE:
+            self.cut_cells += 1
+            texts = texts[:MAX_CELLS_PER_LINE]
+        row = []
+        for text in texts:
+            span = 1
+            if text and text[0] == _SPAN:
+                raw, _, text = text[1:].partition(_SPAN)
+                span = _span(raw)
+            row.append(Cell(" ".join(text.split()), number, span))
+        if not any(cell.text for cell in row):
             lines.append(Line(number, LineKind.BREAK))
         elif len(row) == 1:
             lines.append(Line(number, LineKind.TEXT, row))
@@ -280,7 +304,7 @@ class _Lines:
             lines.append(Line(number, LineKind.ROW, row))
 
 
-def _notes(rows: _Rows, lines: _Lines) -> list[tuple[str, str]]:
+def _notes(lines: _Lines) -> list[tuple[str, str]]:
     """Issues for the limits hit while reading the tree."""
     notes: list[tuple[str, str]] = []
     if lines.truncated:
@@ -292,58 +316,30 @@ def _notes(rows: _Rows, lines: _Lines) -> list[tuple[str, str]]:
                 f"{lines.cut_lines} line(s) longer than {MAX_LINE_CHARS} characters were cut",
             )
         )
-    if rows.cut_cells:
+    if lines.cut_cells:
         notes.append(
             (
                 "cells_truncated",
-                f"{rows.cut_cells} table row(s) had more than {MAX_CELLS_PER_LINE} cells; "
+                f"{lines.cut_cells} table row(s) had more than {MAX_CELLS_PER_LINE} cells; "
                 "the rest were dropped",
             )
         )
-    if rows.cut_rows:
+    if lines.cut_rows:
         notes.append(
             (
                 "table_truncated",
-                f"{rows.cut_rows} row(s) beyond the first {MAX_TABLE_ROWS} of a table were dropped",
+                f"{lines.cut_rows} row(s) beyond the first {MAX_TABLE_ROWS} of a table "
+                "were dropped",
             )
         )
     return notes
 
 
-def _read_lines(top: Any) -> tuple[list[Line], list[tuple[str, str]]]:
-    """The lines of the tree below ``top`` (which this changes: pass a tree of your own)."""
-    if top.tag in _DROP:
-        return [], []
-    etree.strip_elements(top, *_DROP, with_tail=False)
-    rows = _Rows(top)
-    for el in top.iter(*_BREAKS):
-        _as_block(el)
-    for el in top.iter("br"):
-        _end_line(el)
-    lines = _Lines()
-    for part in _text(top).split("\n"):
-        text = part.strip()
-        if not text:
-            continue
-        if text[0] == _ROW_MARK:
-            lines.add_row(rows.cells[int(text[1:])])
-        else:
-            lines.add_text(text)
-    return lines.lines, _notes(rows, lines)
-
-
 def tokenize_element(root: Any) -> Page:
-    """Tokenize an already parsed lxml element (an ``lxml.html`` or ``etree`` tree).
-
-    The caller's tree is left as it is: a copy is read.
-    """
-    root = copy.deepcopy(root)
-    if _ROW_MARK in etree.tostring(root, method="text", encoding=str):
-        for el in root.iter():
-            for name in ("text", "tail"):
-                value = getattr(el, name)
-                if value and _ROW_MARK in value:
-                    setattr(el, name, value.replace(_ROW_MARK, ""))
+    """Tokenize an already parsed lxml element (an ``lxml.html`` or ``etree`` tree)."""
+    text = etree.tostring(root, method="text", encoding=str)
+    if any(mark in text for mark in _ALL_MARKS):
+        return tokenize_html(etree.tostring(root, encoding=str))
     return _tokenize_root(root, [])
 
 
@@ -362,21 +358,30 @@ def _tokenize_root(root: Any, notes: list[tuple[str, str]]) -> Page:
         elif el.tag == "link" and (el.get("rel") or "").lower() == "canonical":
             canonical = el.get("href")
     body = root.find("body") if root.tag == "html" else None
-    lines, limits = _read_lines(body if body is not None else root)
+    top = body if body is not None else root
+    lines = _Lines()
+    try:
+        lines.read(_render(top))
+    except etree.XSLTApplyError:
+        # Nested deeper than XSLT recurses (only a tree built by the caller can be): keep its
+        # text, line by line as the markup breaks it.
+        lines.read(_MARKS.sub("", _text(top)))
+        message = "tags nested too deep to render; the text is kept without blocks or rows"
+        notes = [*notes, ("markup_too_deep", message)]
     return Page(
         kind="html",
-        lines=lines,
+        lines=lines.lines,
         meta_tags=meta,
         html_title=html_title,
         canonical_url=canonical,
-        notes=notes + limits,
+        notes=notes + _notes(lines),
     )
 
 
 def tokenize_html(text: str) -> Page:
     """Tokenize HTML markup into a :class:`~govreport_parse.tokens.Page`."""
-    if _ROW_MARK in text:
-        text = text.replace(_ROW_MARK, "")
+    if any(mark in text for mark in _ALL_MARKS):
+        text = _MARKS.sub("", text)
     root, notes = _parse(text)
     if root is None:
         return Page(
