@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from .labels import Match, Resolver, core, resolver
+from .labels import Match, Resolver, Scope, core, resolver
 from .state import Document, RawRow
 from .taxonomy import RowDef, layouts
 from .textnorm import key
@@ -286,16 +286,12 @@ class _Assembler:
 
     # -- context -------------------------------------------------------------------------------
 
+    def scope(self) -> Scope:
+        """Where the walk is: what tells apart rows that print the same label."""
+        return Scope(self.tables, self.section, self.group, self.fmt, self.context)
+
     def lookup(self, text_key: str, loose: bool = True) -> Match:
-        return self.res.lookup(
-            text_key,
-            tables=self.tables,
-            section=self.section,
-            group=self.group,
-            fmt=self.fmt,
-            loose=loose,
-            context=self.context,
-        )
+        return self.res.lookup(text_key, self.scope(), loose)
 
     def observe(self, cell: Cell) -> None:
         """Update the table context from a text cell (captions, headers, section headings)."""
@@ -453,15 +449,7 @@ class _Assembler:
         del self.pending[:-4]
 
     def resolve(self, cells: list[Cell]) -> tuple[Match, int]:
-        match, used = self.res.resolve_cells(
-            cells,
-            tables=self.tables,
-            section=self.section,
-            group=self.group,
-            fmt=self.fmt,
-            loose=True,
-            context=self.context,
-        )
+        match, used = self.res.resolve_cells(cells, self.scope())
         if match.row is None:
             if match.section or match.group:
                 self.set_context(match)
