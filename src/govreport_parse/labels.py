@@ -11,7 +11,6 @@ traditional → simplified, pinyin and spaces removed), strip leading enumerator
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -78,9 +77,8 @@ def core(text_key: str) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """The outcome of resolving a label."""
+class Match(NamedTuple):
+    """The outcome of resolving a label (a named tuple: a lookup builds several)."""
 
     row: RowDef | None = None
     """The matched row, if any."""
@@ -92,7 +90,8 @@ class Match:
     """表三 group set by this label (三、本年度办理结果, （三）不予公开 …)."""
 
     how: str = "exact"
-    """``exact``, ``core``, ``pattern``, ``suffix`` or ``prefix``."""
+    """``exact``, ``core``, ``pattern``, ``group``, ``suffix``, ``prefix`` or ``masked`` (the
+    tables stage adds ``block``); ``none`` when nothing matched."""
 
 
 _NO_MATCH = Match(how="none")
