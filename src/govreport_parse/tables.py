@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -116,13 +117,6 @@ def _is_sequence(text: str) -> bool:
     )
 
 
-@lru_cache(maxsize=1 << 16)
-def _cue_key(text: str) -> str:
-    """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
-    k = key(text)
-    return _SHORT_NOTE.sub("", k) if "(" in k else k
-
-
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
@@ -136,16 +130,16 @@ def _cue_patterns() -> dict[str, re.Pattern[str]]:
 
 
 @cache
-def _any_cue(kind: str) -> re.Pattern[str]:
-    """Every cue of ``layouts.toml`` ``[detect]`` (formats) or ``[cues]`` (tables, end of
+def _any_cue() -> re.Pattern[str]:
+    """Every cue of ``layouts.toml`` ``[detect]`` (formats) and ``[cues]`` (tables, end of
     tables) in one alternation: most cells hold none."""
     data = layouts()
-    groups = data.detect if kind == "detect" else data.cues
-    return _alternation(itertools.chain.from_iterable(groups.values()))
+    return _alternation(itertools.chain(*data.detect.values(), *data.cues.values()))
 
 
 class _Cues(NamedTuple):
-    """What a short text cell says about where the tables are (see ``_Assembler.observe``)."""
+    """What a short text cell says about the format and where the tables are (see
+    :func:`detect_format` and ``_Assembler.observe``)."""
 
     article: bool
     """It names 第二十条: a 表二 block begins."""
@@ -159,24 +153,35 @@ class _Cues(NamedTuple):
     table: str | None
     """The first of 表四, 表三, 表二 and the legacy table whose cue it holds."""
 
+    formats: frozenset[tuple[str, str]]
+    """The cues of ``[detect]`` it holds, as (format, cue) pairs."""
 
-_NO_CUES = _Cues(article=False, caption=None, end=False, table=None)
+
+_NO_CUES = _Cues(article=False, caption=None, end=False, table=None, formats=frozenset())
 
 
 @lru_cache(maxsize=1 << 16)
 def _cues(text: str) -> _Cues:
-    """The cues in a short text cell, read once per text."""
-    k = _cue_key(text)
-    article = "第二十条" in k
-    if not article and _any_cue("cues").search(k) is None:
+    """The cues in a short text cell, read once per text for both their uses.
+
+    They are looked for in the text's :func:`key` without parenthetical notes like （2023）.
+    """
+    k = key(text)
+    if "(" in k:
+        k = _SHORT_NOTE.sub("", k)
+    if _any_cue().search(k) is None:
         return _NO_CUES
     patterns = _cue_patterns()
+    article = "第二十条" in k
     caption = _CAPTION.search(k) if article else None
     return _Cues(
         article=article,
         caption=caption.group(1) if caption else None,
         end=len(k) < 40 and patterns["end"].search(k) is not None,
         table=next((t for t in ("t4", "t3", "t2", "legacy") if patterns[t].search(k)), None),
+        formats=frozenset(
+            (fmt, cue) for fmt in layouts().detect for cue in patterns[fmt].findall(k)
+        ),
     )
 
 
@@ -186,24 +191,17 @@ def detect_format(lines: list[Line]) -> str:
     Counts the distinct cues of each format (``data/layouts.toml`` ``[detect]``) in the short
     cells of the page; the format with most cues wins; legacy needs two cues.
     """
-    patterns = _cue_patterns()
-    any_cue = _any_cue("detect")
-    formats = list(layouts().detect)
-    found: dict[str, set[str]] = {fmt: set() for fmt in formats}
+    found: set[tuple[str, str]] = set()
     for text in {cell.text for line in lines for cell in line.cells}:  # each text once
-        if not text or len(text) > _MAX_DETECT_CELL or "。" in text:
-            continue  # table labels and headers are short and never sentences
-        k = _cue_key(text)
-        if any_cue.search(k) is None:
-            continue
-        for fmt in formats:
-            found[fmt].update(patterns[fmt].findall(k))
-    scores = {fmt: len(words) for fmt, words in found.items()}
-    if scores.get("fmt2021", 0) and scores["fmt2021"] >= scores.get("fmt2019", 0):
+        if text and len(text) <= _MAX_DETECT_CELL and "。" not in text:
+            # Table labels and headers are short and never sentences.
+            found |= _cues(text).formats
+    scores = Counter(fmt for fmt, _ in found)
+    if scores["fmt2021"] and scores["fmt2021"] >= scores["fmt2019"]:
         return "fmt2021"
-    if scores.get("fmt2019", 0):
+    if scores["fmt2019"]:
         return "fmt2019"
-    if scores.get("legacy2014", 0) >= 2:
+    if scores["legacy2014"] >= 2:
         return "legacy2014"
     return "unknown"
 
@@ -651,8 +649,7 @@ def _sequence_cells(lines: list[Line]) -> set[int]:
 
 
 def forget() -> None:
-    """Empty the memos of cue keys, cues and cell kinds."""
-    _cue_key.cache_clear()
+    """Empty the memos of cues and cell kinds."""
     _cues.cache_clear()
     _cell_kind.cache_clear()
 
