@@ -85,14 +85,9 @@ def _cell_kind(text: str) -> str:
     return "unit" if status == "text" and is_unit(text) else status
 
 
-def _is_blank(text: str) -> bool:
-    """An empty cell, padding (underscores, NBSP) and damage aside."""
-    return _cell_kind(text) == "blank"
-
-
 def _is_value_cell(text: str) -> bool:
     """A cell that belongs to the value part of a row: a number, blank, n/a or a unit."""
-    return not text.strip() or _cell_kind(text) != "text"
+    return _cell_kind(text) != "text"
 
 
 def _block_numerals() -> dict[str, int]:
@@ -106,11 +101,10 @@ def _block_numerals() -> dict[str, int]:
 
 def _is_sequence(text: str) -> bool:
     """A 序号 cell: a small whole number and nothing else (padding aside)."""
-    if _cell_kind(text) != "number":
-        return False
     parsed = parse_value(text)
     return (
-        parsed.unit is None
+        parsed.status == "number"
+        and parsed.unit is None
         and isinstance(parsed.value, int)
         and 0 < parsed.value < 1000
         and "." not in text
@@ -497,22 +491,24 @@ class _Assembler:
         return None
 
     def row(self, cells: list[Cell]) -> None:
+        kinds = [_cell_kind(c.text) for c in cells]
         start = 0
-        while start < len(cells) and _is_blank(cells[start].text):
+        while start < len(cells) and kinds[start] == "blank":
             start += 1
-        if start < len(cells) and _is_value_cell(cells[start].text):
+        if start < len(cells) and kinds[start] != "text":
             start = 0  # a row of values only: its leading empty cells are values too
         if (
             start + 1 < len(cells)
+            and kinds[start] == "number"
+            and kinds[start + 1] == "text"
             and _is_sequence(cells[start].text)
-            and _cell_kind(cells[start + 1].text) == "text"
         ):
             start += 1  # a 序号 (sequence number) column before the label
         split = start
-        while split < len(cells) and not _is_value_cell(cells[split].text):
-            split += 1
+        while split < len(cells) and kinds[split] == "text":
+            split += 1  # the label: text up to the first value cell
         label_cells, values = cells[start:split], cells[split:]
-        statuses = {_cell_kind(c.text) for c in values}
+        statuses = set(kinds[split:])
         if "text" in statuses and not statuses & {"number", "not_applicable"}:
             # Header cells around an empty cell (a rendering's colspan filler): no values here.
             label_cells, values = cells[start:], []
