@@ -159,7 +159,10 @@ def _cues(text: str) -> _Cues:
     """The cues in a short text cell, read once per text for both their uses.
 
     They are looked for in the text's :func:`key` without parenthetical notes like （2023）.
+    Every cue is Chinese, so ASCII text (numbers, dates, codes) holds none.
     """
+    if text.isascii():
+        return _NO_CUES
     k = key(text)
     if "(" in k:
         k = _SHORT_NOTE.sub("", k)
