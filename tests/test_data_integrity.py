@@ -7,6 +7,7 @@ even where the loader would accept it silently. The binding vocabulary of the sp
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections import defaultdict
@@ -221,6 +222,15 @@ class TestPatterns:
             assert fmt in FORMATS
             for cue in cues:
                 assert key(cue) == cue, cue
+
+    def test_cues_and_phrases_are_chinese(self) -> None:
+        # The tables stage reads no cue in ASCII text: normalising it gives ASCII, no phrase
+        # applies to it, and every cue holds a Chinese character.
+        layouts = data("layouts.toml")
+        cues = [c for group in (layouts["detect"], layouts["cues"]) for c in group.values()]
+        assert not [cue for cue in itertools.chain(*cues) if cue.isascii()]
+        phrases = data("textnorm.toml")["tw_phrases"]
+        assert not [p for p, _ in phrases if re.sub(r"\(\?.*?\)", "", p).isascii()]
 
 
 class TestReachability:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from govreport_parse.labels import Match, core, resolver
+from govreport_parse.labels import Match, Scope, core, resolver
 from govreport_parse.textnorm import key
 from govreport_parse.tokens import Cell
 
@@ -87,16 +87,11 @@ def describe(match: Match) -> str:
 def resolve(label: str, context: dict[str, str]) -> Match:
     """Resolve a raw label in a context, as the tables stage does."""
     fmt = context["fmt"]
-    options: dict[str, Any] = {
-        "tables": _TABLES[fmt],
-        "section": context.get("section"),
-        "group": context.get("group"),
-        "fmt": fmt,
-        "loose": True,
-        "context": context.get("context"),
-    }
+    scope = Scope(
+        _TABLES[fmt], context.get("section"), context.get("group"), fmt, context.get("context")
+    )
     cells = [Cell(text, 1) for text in label.split(" | ")]
-    match, _ = resolver().resolve_cells(cells, **options)
+    match, _ = resolver().resolve_cells(cells, scope)
     return match
 
 

@@ -195,3 +195,23 @@ class TestNormalisationFastPaths:
         textnorm.forget()
         assert textnorm.key(text) == reference_key(text)
         assert textnorm.key(text) == reference_key(text)  # from the memo
+
+    def test_kept_characters(self) -> None:
+        """Each character of the text key() takes as it is keeps through the plain definition."""
+        kept = textnorm._kept()
+        chars = [chr(c) for c in range(0x10000) if kept.fullmatch(chr(c))]
+        assert len(chars) > 20_000
+        for ch in chars:
+            assert reference_key(ch) == ch, ch
+
+    @SOME
+    @given(
+        st.text(
+            alphabet=st.sampled_from("政府信息公开报告民众入口网站档案馆程式化乾12.-、《》—·"),
+            max_size=20,
+        )
+    )
+    def test_key_of_kept_text(self, text: str) -> None:
+        """Text of kept characters (phrases included) has the key of the plain definition."""
+        textnorm.forget()
+        assert textnorm.key(text) == reference_key(text)

@@ -11,8 +11,8 @@ traditional → simplified, pinyin and spaces removed), strip leading enumerator
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from .settings import MIN_PREFIX_LABEL
 from .state import Document, RawRow
@@ -21,7 +21,7 @@ from .textnorm import key
 from .tokens import Cell
 from .values import is_unit, parse_value
 
-__all__ = ["Match", "Resolver", "assign", "core", "forget", "resolver"]
+__all__ = ["ANYWHERE", "Match", "Resolver", "Scope", "assign", "core", "forget", "resolver"]
 
 _ENUM = re.compile(
     r"^(?:"
@@ -77,9 +77,8 @@ def core(text_key: str) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """The outcome of resolving a label."""
+class Match(NamedTuple):
+    """The outcome of resolving a label (a named tuple: a lookup builds several)."""
 
     row: RowDef | None = None
     """The matched row, if any."""
@@ -91,10 +90,37 @@ class Match:
     """表三 group set by this label (三、本年度办理结果, （三）不予公开 …)."""
 
     how: str = "exact"
-    """``exact``, ``core``, ``pattern``, ``suffix`` or ``prefix``."""
+    """``exact``, ``core``, ``pattern``, ``group``, ``suffix``, ``prefix`` or ``masked`` (the
+    tables stage adds ``block``); ``none`` when nothing matched."""
 
 
 _NO_MATCH = Match(how="none")
+
+
+class Scope(NamedTuple):
+    """Where on the page a label is read: what decides between rows printing the same label.
+
+    A tuple, so that lookups are remembered by label and scope.
+    """
+
+    tables: frozenset[str] = frozenset()
+    """The tables the page's format prints (empty: any table)."""
+
+    section: str | None = None
+    """The legacy section of the rows above."""
+
+    group: str | None = None
+    """The 表三 group of the rows above."""
+
+    fmt: str = "unknown"
+    """The page's table format (see :func:`govreport_parse.tables.detect_format`)."""
+
+    context: str | None = None
+    """The table the rows above belong to, if known."""
+
+
+#: No scope: a label read anywhere, in any format.
+ANYWHERE = Scope()
 _MASK = re.compile(r"[*＊]+")
 _MEMO_SIZE = 1 << 16
 
@@ -108,7 +134,7 @@ class Resolver:
         self.core: dict[str, list[RowDef]] = {}
         for variant, row in data.exact:
             self.exact.setdefault(key(variant), []).append(row)
-        self._memo: dict[tuple[object, ...], Match] = {}
+        self._memo: dict[tuple[str, Scope, bool], Match] = {}
         self._aliases: dict[RowDef, list[str]] = {}
         for rows in data.labels.values():
             for variant, row in rows:
@@ -141,15 +167,9 @@ class Resolver:
 
     # -- lookups on one normalised label --------------------------------------------------------
 
-    def _pick(
-        self,
-        rows: list[RowDef],
-        tables: frozenset[str],
-        section: str | None,
-        group: str | None,
-        fmt: str,
-    ) -> RowDef | None:
+    def _pick(self, rows: list[RowDef], scope: Scope) -> RowDef | None:
         best: RowDef | None = None
+        tables, section, group, fmt = scope.tables, scope.section, scope.group, scope.fmt
         for row in rows:
             if tables and row.table not in tables:
                 continue
@@ -163,54 +183,38 @@ class Resolver:
                 best = row
         return best
 
-    def lookup(
-        self,
-        label_key: str,
-        *,
-        tables: frozenset[str] = frozenset(),
-        section: str | None = None,
-        group: str | None = None,
-        fmt: str = "unknown",
-        loose: bool = True,
-        context: str | None = None,
-    ) -> Match:
-        """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`).
+    def lookup(self, label_key: str, scope: Scope = ANYWHERE, loose: bool = True) -> Match:
+        """Resolve one normalised label (see :func:`govreport_parse.textnorm.key`) in ``scope``.
 
-        Results are remembered (a bounded memo): the same labels come back on every page.
+        ``loose`` also tries the label as a group label sharing the cell with a row label, and
+        as the head of a known label cut short. Results are remembered (a bounded memo): the
+        same labels come back on every page.
         """
-        memo_key = (label_key, tables, section, group, fmt, loose, context)
+        memo_key = (label_key, scope, loose)
         found = self._memo.get(memo_key)
         if found is None:
-            found = self._lookup(label_key, tables, section, group, fmt, loose, context)
+            found = self._lookup(label_key, scope, loose)
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
             self._memo[memo_key] = found
         return found
 
-    def _lookup(
-        self,
-        label_key: str,
-        tables: frozenset[str],
-        section: str | None,
-        group: str | None,
-        fmt: str,
-        loose: bool,
-        context: str | None,
-    ) -> Match:
+    def _lookup(self, label_key: str, scope: Scope, loose: bool) -> Match:
         if not label_key:
             return _NO_MATCH
         rows = self.exact.get(label_key)
         if rows:
-            row = self._pick(rows, tables, section, group, fmt)
+            row = self._pick(rows, scope)
             if row:
                 return Match(row, how="exact")
         c = core(label_key)
         if not c:
             return _NO_MATCH
-        found = self._core_match(c, tables, section, group, fmt, "core")
+        tables = scope.tables
+        found = self._core_match(c, scope, "core")
         if found is None and (not tables or "legacy" in tables):
             for pattern, row in self.patterns:
-                if row.section == section and pattern.search(label_key):
+                if row.section == scope.section and pattern.search(label_key):
                     return Match(row, how="pattern")
         if found is not None or not loose:
             return found or _NO_MATCH
@@ -219,38 +223,36 @@ class Resolver:
             n for n in self.heads_by_start.get(c[:2], ()) if len(n) < len(c) and c.startswith(n)
         ]
         for name in heads:
-            head_match = self._core_match(name, tables, section, group, fmt, "core")
+            head_match = self._core_match(name, scope, "core")
             if head_match is None or head_match.row is not None:
                 continue
+            sub_scope = scope._replace(
+                section=head_match.section or scope.section, group=head_match.group or scope.group
+            )
             for rest in (c[len(name) :], core(c[len(name) :])):
-                sub = self.lookup(
-                    rest,
-                    tables=tables,
-                    section=head_match.section or section,
-                    group=head_match.group or group,
-                    fmt=fmt,
-                    loose=True,
-                    context=context,
-                )
+                sub = self.lookup(rest, sub_scope)
                 if sub.row is not None:
                     return Match(sub.row, head_match.section, head_match.group, "group")
         # A longer label ending with a known one: a group label sharing the cell.
         tails = [n for n in self.names_by_end.get(c[-2:], ()) if len(n) < len(c) and c.endswith(n)]
         for name in tails:
             head = _TRAILING_ENUM.sub("", c[: -len(name)])
-            head_match = self._core_match(core(head), tables, section, group, fmt, "core")
-            sub_group = head_match.group if head_match else group
-            sub_section = head_match.section if head_match else section
-            found = self._core_match(name, tables, sub_section, sub_group, fmt, "suffix")
+            head_match = self._core_match(core(head), scope, "core")
+            if head_match is not None:
+                sub_scope = scope._replace(section=head_match.section, group=head_match.group)
+            else:
+                sub_scope = scope
+            found = self._core_match(name, sub_scope, "suffix")
             if found is not None and (found.row is not None or found.section or found.group):
                 if head_match and found.row is not None:
                     return Match(found.row, head_match.section, head_match.group, "suffix")
                 return found
         # A label cut short: the head of exactly one known label (of the current table, when it
         # is known; renderings cut labels down to three characters).
+        context = scope.context
         if len(c) >= MIN_PREFIX_LABEL or (context is not None and len(c) >= 3):
             hits = self.prefixes.get(c, set()) - {c}
-            matches = [self._core_match(n, tables, section, group, fmt, "prefix") for n in hits]
+            matches = [self._core_match(n, scope, "prefix") for n in hits]
             found_set = {
                 (m.row, m.section, m.group)
                 for m in matches
@@ -261,19 +263,12 @@ class Resolver:
                 return Match(row, sec, grp, how="prefix")
         return _NO_MATCH
 
-    def _core_match(
-        self,
-        c: str,
-        tables: frozenset[str],
-        section: str | None,
-        group: str | None,
-        fmt: str,
-        how: str,
-    ) -> Match | None:
+    def _core_match(self, c: str, scope: Scope, how: str) -> Match | None:
         sec = self.sections.get(c)
         grp = self.groups.get(c)
         rows = self.core.get(c)
-        row = self._pick(rows, tables, section, group, fmt) if rows else None
+        row = self._pick(rows, scope) if rows else None
+        tables = scope.tables
         if sec and (not tables or "legacy" in tables):
             own = sec[1]
             return Match(own, section=sec[0], how=how)
@@ -316,8 +311,10 @@ class Resolver:
         """The normalised label variants of ``row``."""
         return self._aliases.get(row, [])
 
-    def resolve_cells(self, cells: list[Cell], **context: object) -> tuple[Match, int]:
-        """Resolve the label made of ``cells`` (group label cells first).
+    def resolve_cells(
+        self, cells: list[Cell], scope: Scope = ANYWHERE, loose: bool = True
+    ) -> tuple[Match, int]:
+        """Resolve the label made of ``cells`` (group label cells first) in ``scope``.
 
         Tries the last cell alone, then the last two, three … joined. Returns the match and how
         many trailing cells it used (0 when nothing matched).
@@ -327,14 +324,11 @@ class Resolver:
             joined = key(cells[-n].text) + joined
             if not joined:
                 continue
-            match = self.lookup(joined, **context)  # type: ignore[arg-type]
+            match = self.lookup(joined, scope, loose)
             if match.row is not None or match.section or match.group:
                 return match, n
         if cells and _MASK.search(cells[-1].text):
-            tables = context.get("tables", frozenset())
-            row = self.masked(
-                cells[-1].text, tables if isinstance(tables, frozenset) else frozenset()
-            )
+            row = self.masked(cells[-1].text, scope.tables)
             if row is not None:
                 return Match(row, how="masked"), 1
         return _NO_MATCH, 0

@@ -21,12 +21,13 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from .labels import Match, Resolver, core, resolver
+from .labels import Match, Resolver, Scope, core, resolver
 from .state import Document, RawRow
 from .taxonomy import RowDef, layouts
 from .textnorm import key
@@ -84,14 +85,9 @@ def _cell_kind(text: str) -> str:
     return "unit" if status == "text" and is_unit(text) else status
 
 
-def _is_blank(text: str) -> bool:
-    """An empty cell, padding (underscores, NBSP) and damage aside."""
-    return _cell_kind(text) == "blank"
-
-
 def _is_value_cell(text: str) -> bool:
     """A cell that belongs to the value part of a row: a number, blank, n/a or a unit."""
-    return not text.strip() or _cell_kind(text) != "text"
+    return _cell_kind(text) != "text"
 
 
 def _block_numerals() -> dict[str, int]:
@@ -105,22 +101,14 @@ def _block_numerals() -> dict[str, int]:
 
 def _is_sequence(text: str) -> bool:
     """A 序号 cell: a small whole number and nothing else (padding aside)."""
-    if _cell_kind(text) != "number":
-        return False
     parsed = parse_value(text)
     return (
-        parsed.unit is None
+        parsed.status == "number"
+        and parsed.unit is None
         and isinstance(parsed.value, int)
         and 0 < parsed.value < 1000
         and "." not in text
     )
-
-
-@lru_cache(maxsize=1 << 16)
-def _cue_key(text: str) -> str:
-    """Normalised text for cue search: :func:`key` without parenthetical notes like （2023）."""
-    k = key(text)
-    return _SHORT_NOTE.sub("", k) if "(" in k else k
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
@@ -136,16 +124,16 @@ def _cue_patterns() -> dict[str, re.Pattern[str]]:
 
 
 @cache
-def _any_cue(kind: str) -> re.Pattern[str]:
-    """Every cue of ``layouts.toml`` ``[detect]`` (formats) or ``[cues]`` (tables, end of
+def _any_cue() -> re.Pattern[str]:
+    """Every cue of ``layouts.toml`` ``[detect]`` (formats) and ``[cues]`` (tables, end of
     tables) in one alternation: most cells hold none."""
     data = layouts()
-    groups = data.detect if kind == "detect" else data.cues
-    return _alternation(itertools.chain.from_iterable(groups.values()))
+    return _alternation(itertools.chain(*data.detect.values(), *data.cues.values()))
 
 
 class _Cues(NamedTuple):
-    """What a short text cell says about where the tables are (see ``_Assembler.observe``)."""
+    """What a short text cell says about the format and where the tables are (see
+    :func:`detect_format` and ``_Assembler.observe``)."""
 
     article: bool
     """It names 第二十条: a 表二 block begins."""
@@ -159,24 +147,38 @@ class _Cues(NamedTuple):
     table: str | None
     """The first of 表四, 表三, 表二 and the legacy table whose cue it holds."""
 
+    formats: frozenset[tuple[str, str]]
+    """The cues of ``[detect]`` it holds, as (format, cue) pairs."""
 
-_NO_CUES = _Cues(article=False, caption=None, end=False, table=None)
+
+_NO_CUES = _Cues(article=False, caption=None, end=False, table=None, formats=frozenset())
 
 
 @lru_cache(maxsize=1 << 16)
 def _cues(text: str) -> _Cues:
-    """The cues in a short text cell, read once per text."""
-    k = _cue_key(text)
-    article = "第二十条" in k
-    if not article and _any_cue("cues").search(k) is None:
+    """The cues in a short text cell, read once per text for both their uses.
+
+    They are looked for in the text's :func:`key` without parenthetical notes like （2023）.
+    Every cue is Chinese, so ASCII text (numbers, dates, codes) holds none.
+    """
+    if text.isascii():
+        return _NO_CUES
+    k = key(text)
+    if "(" in k:
+        k = _SHORT_NOTE.sub("", k)
+    if _any_cue().search(k) is None:
         return _NO_CUES
     patterns = _cue_patterns()
+    article = "第二十条" in k
     caption = _CAPTION.search(k) if article else None
     return _Cues(
         article=article,
         caption=caption.group(1) if caption else None,
         end=len(k) < 40 and patterns["end"].search(k) is not None,
         table=next((t for t in ("t4", "t3", "t2", "legacy") if patterns[t].search(k)), None),
+        formats=frozenset(
+            (fmt, cue) for fmt in layouts().detect for cue in patterns[fmt].findall(k)
+        ),
     )
 
 
@@ -186,24 +188,17 @@ def detect_format(lines: list[Line]) -> str:
     Counts the distinct cues of each format (``data/layouts.toml`` ``[detect]``) in the short
     cells of the page; the format with most cues wins; legacy needs two cues.
     """
-    patterns = _cue_patterns()
-    any_cue = _any_cue("detect")
-    formats = list(layouts().detect)
-    found: dict[str, set[str]] = {fmt: set() for fmt in formats}
+    found: set[tuple[str, str]] = set()
     for text in {cell.text for line in lines for cell in line.cells}:  # each text once
-        if not text or len(text) > _MAX_DETECT_CELL or "。" in text:
-            continue  # table labels and headers are short and never sentences
-        k = _cue_key(text)
-        if any_cue.search(k) is None:
-            continue
-        for fmt in formats:
-            found[fmt].update(patterns[fmt].findall(k))
-    scores = {fmt: len(words) for fmt, words in found.items()}
-    if scores.get("fmt2021", 0) and scores["fmt2021"] >= scores.get("fmt2019", 0):
+        if text and len(text) <= _MAX_DETECT_CELL and "。" not in text:
+            # Table labels and headers are short and never sentences.
+            found |= _cues(text).formats
+    scores = Counter(fmt for fmt, _ in found)
+    if scores["fmt2021"] and scores["fmt2021"] >= scores["fmt2019"]:
         return "fmt2021"
-    if scores.get("fmt2019", 0):
+    if scores["fmt2019"]:
         return "fmt2019"
-    if scores.get("legacy2014", 0) >= 2:
+    if scores["legacy2014"] >= 2:
         return "legacy2014"
     return "unknown"
 
@@ -286,16 +281,12 @@ class _Assembler:
 
     # -- context -------------------------------------------------------------------------------
 
+    def scope(self) -> Scope:
+        """Where the walk is: what tells apart rows that print the same label."""
+        return Scope(self.tables, self.section, self.group, self.fmt, self.context)
+
     def lookup(self, text_key: str, loose: bool = True) -> Match:
-        return self.res.lookup(
-            text_key,
-            tables=self.tables,
-            section=self.section,
-            group=self.group,
-            fmt=self.fmt,
-            loose=loose,
-            context=self.context,
-        )
+        return self.res.lookup(text_key, self.scope(), loose)
 
     def observe(self, cell: Cell) -> None:
         """Update the table context from a text cell (captions, headers, section headings)."""
@@ -453,15 +444,7 @@ class _Assembler:
         del self.pending[:-4]
 
     def resolve(self, cells: list[Cell]) -> tuple[Match, int]:
-        match, used = self.res.resolve_cells(
-            cells,
-            tables=self.tables,
-            section=self.section,
-            group=self.group,
-            fmt=self.fmt,
-            loose=True,
-            context=self.context,
-        )
+        match, used = self.res.resolve_cells(cells, self.scope())
         if match.row is None:
             if match.section or match.group:
                 self.set_context(match)
@@ -511,22 +494,24 @@ class _Assembler:
         return None
 
     def row(self, cells: list[Cell]) -> None:
+        kinds = [_cell_kind(c.text) for c in cells]
         start = 0
-        while start < len(cells) and _is_blank(cells[start].text):
+        while start < len(cells) and kinds[start] == "blank":
             start += 1
-        if start < len(cells) and _is_value_cell(cells[start].text):
+        if start < len(cells) and kinds[start] != "text":
             start = 0  # a row of values only: its leading empty cells are values too
         if (
             start + 1 < len(cells)
+            and kinds[start] == "number"
+            and kinds[start + 1] == "text"
             and _is_sequence(cells[start].text)
-            and _cell_kind(cells[start + 1].text) == "text"
         ):
             start += 1  # a 序号 (sequence number) column before the label
         split = start
-        while split < len(cells) and not _is_value_cell(cells[split].text):
-            split += 1
+        while split < len(cells) and kinds[split] == "text":
+            split += 1  # the label: text up to the first value cell
         label_cells, values = cells[start:split], cells[split:]
-        statuses = {_cell_kind(c.text) for c in values}
+        statuses = set(kinds[split:])
         if "text" in statuses and not statuses & {"number", "not_applicable"}:
             # Header cells around an empty cell (a rendering's colspan filler): no values here.
             label_cells, values = cells[start:], []
@@ -663,8 +648,7 @@ def _sequence_cells(lines: list[Line]) -> set[int]:
 
 
 def forget() -> None:
-    """Empty the memos of cue keys, cues and cell kinds."""
-    _cue_key.cache_clear()
+    """Empty the memos of cues and cell kinds."""
     _cues.cache_clear()
     _cell_kind.cache_clear()
 

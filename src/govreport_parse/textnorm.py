@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -24,6 +25,7 @@ __all__ = [
     "cn_numeral",
     "fold",
     "forget",
+    "han_except",
     "key",
     "nfkc",
     "strip_pinyin",
@@ -137,6 +139,45 @@ def t2s_sources() -> frozenset[str]:
     return frozenset(chr(c) for c, to in _t2s_table().items() if chr(c) != to)
 
 
+#: Chinese characters (CJK unified ideographs, extension A included): NFKC leaves them alone.
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+#: Printable characters that no step of :func:`key` changes or removes: ASCII but spaces, the
+#: opening parenthesis (inline pinyin), padding underscores and asterisks; common Chinese
+#: punctuation that NFKC keeps.
+_KEPT_PUNCTUATION = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "(_*") + (
+    "、。《》【】〔〕—·"
+)
+
+
+def han_except(chars: Iterable[str]) -> str:
+    """The ranges of a regex character class of the Chinese characters but ``chars``.
+
+    >>> re.fullmatch(f"[{han_except('乾')}]+", "乾坤") is None
+    True
+    """
+    left_out = sorted({ord(c) for c in chars})
+    spans = []
+    for low, high in _HAN:
+        start = low
+        for point in (p for p in left_out if low <= p <= high):
+            if point > start:
+                spans.append(f"{chr(start)}-{chr(point - 1)}")
+            start = point + 1
+        if start <= high:
+            spans.append(f"{chr(start)}-{chr(high)}")
+    return "".join(spans)
+
+
+@cache
+def _kept() -> re.Pattern[str]:
+    """Text that :func:`key` returns unchanged, the phrases of ``textnorm.toml`` aside.
+
+    Its characters are ones that NFKC, the traditional → simplified map, pinyin removal, quote
+    folding and junk removal all leave as they are: most labels and numbers of a table.
+    """
+    return re.compile(f"[{han_except(t2s_sources())}{re.escape(_KEPT_PUNCTUATION)}]+")
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified ones, character by character.
 
@@ -202,6 +243,17 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _fold_core(text)).strip()
 
 
+def _normalised_key(text: str) -> str:
+    stripped = _fold_core(text)
+    if not stripped.isalnum():  # letters and digits only: nothing to remove
+        stripped = _JUNK_FOR_KEY.sub("", stripped)
+    # Removing spaces can join a letter with a combining mark: compose again, so that
+    # key(key(x)) == key(x).
+    if not stripped.isascii() and not unicodedata.is_normalized("NFC", stripped):
+        stripped = unicodedata.normalize("NFC", stripped)
+    return stripped
+
+
 def key(text: str) -> str:
     """Matching key: :func:`fold` without spaces, padding underscores or replacement characters.
 
@@ -214,14 +266,10 @@ def key(text: str) -> str:
     if found is None:
         if len(_KEYS) >= _MAX_KEYS:
             _KEYS.clear()
-        stripped = _fold_core(text)
-        if not stripped.isalnum():  # letters and digits only: nothing to remove
-            stripped = _JUNK_FOR_KEY.sub("", stripped)
-        # Removing spaces can join a letter with a combining mark: compose again, so that
-        # key(key(x)) == key(x).
-        if not stripped.isascii() and not unicodedata.is_normalized("NFC", stripped):
-            stripped = unicodedata.normalize("NFC", stripped)
-        found = _KEYS[text] = stripped
+        if _kept().fullmatch(text) is not None and _vocab()[2].search(text) is None:
+            found = _KEYS[text] = text  # nothing to normalise or remove
+        else:
+            found = _KEYS[text] = _normalised_key(text)
     return found
 
 

@@ -36,7 +36,7 @@ from typing import Literal
 from .models import IndicatorValue, UnmappedRow
 from .state import Document, RawRow
 from .taxonomy import taxonomy
-from .textnorm import nfkc, strip_pinyin, t2s_sources, to_simplified
+from .textnorm import han_except, nfkc, strip_pinyin, t2s_sources, to_simplified
 from .tokens import Cell
 
 __all__ = [
@@ -127,10 +127,6 @@ _NOT_APPLICABLE = CellValue("not_applicable", None, None)
 _TEXT = CellValue("text", None, None)
 
 
-#: Chinese characters (CJK unified ideographs, extension A included): NFKC leaves them alone.
-_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
-
-
 @cache
 def _word_char() -> re.Pattern[str]:
     """A Chinese character that no value cell holds, however it is spelt.
@@ -139,17 +135,8 @@ def _word_char() -> re.Pattern[str]:
     simplified map leave it as it is): a cell holding one cleans to text, neither a number nor
     blank, n/a or a unit. Most label cells begin with one, which spares cleaning them.
     """
-    kept = sorted(ord(c) for c in set("".join(UNITS)) | set("".join(_NA)) | t2s_sources())
-    spans = []
-    for low, high in _HAN:
-        start = low
-        for point in (p for p in kept if low <= p <= high):
-            if point > start:
-                spans.append(f"{chr(start)}-{chr(point - 1)}")
-            start = point + 1
-        if start <= high:
-            spans.append(f"{chr(start)}-{chr(high)}")
-    return re.compile(f"[{''.join(spans)}]")
+    kept = set("".join(UNITS)) | set("".join(_NA)) | t2s_sources()
+    return re.compile(f"[{han_except(kept)}]")
 
 
 @lru_cache(maxsize=1 << 16)
