@@ -111,7 +111,8 @@ _MIN_PLAUSIBLE = 0.3
 _DECLARED_WINS = 0.5
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# (The regex module removes ASCII runs from text about twice as fast as re does.)
+_ASCII_RUN = regex.compile(r"[\x00-\x7f]+")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 
@@ -133,6 +134,12 @@ def _frequent_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
+@cache
+def _frequent_run() -> re.Pattern[str]:
+    """A run of the characters of :func:`_frequent_chars`."""
+    return re.compile("[" + "".join(map(re.escape, sorted(_frequent_chars()))) + "]+")
+
+
 def plausibility(text: str) -> float:
     """Share of the non-ASCII characters of ``text`` that are frequent in report pages.
 
@@ -144,17 +151,30 @@ def plausibility(text: str) -> float:
     >>> plausibility("政府信息公开工作年度报告") > 0.8, plausibility("鏀垮簻淇℃伅鍏紑") < 0.2
     (True, True)
     """
-    parts: list[str] = []
-    size = 0
-    for m in _NON_ASCII_RUN.finditer(text):
-        parts.append(m.group())
-        size += len(parts[-1])
-        if size >= DETECT_SAMPLE_CHARS:
-            break
-    wide = "".join(parts)[:DETECT_SAMPLE_CHARS]
-    if not wide:
+    if text.isascii():
         return 0.0
-    return sum(map(_frequent_chars().__contains__, wide)) / len(wide)
+    wide = _non_ascii_head(text, DETECT_SAMPLE_CHARS)
+    # Removing the runs of frequent characters leaves the others: one pass in C.
+    rare = len(_frequent_run().sub("", wide))
+    return (len(wide) - rare) / len(wide)
+
+
+def _non_ascii_head(text: str, size: int) -> str:
+    """The first ``size`` non-ASCII characters of ``text``, joined.
+
+    ``text`` is read in windows of twice the characters still missing (at least as long as all
+    read so far, to cross long stretches of markup in few steps): little more than the part
+    that holds them is scanned.
+    """
+    parts: list[str] = []
+    found = start = 0
+    while found < size and start < len(text):
+        window = max(2 * (size - found), start)
+        part = _ASCII_RUN.sub("", text[start : start + window])
+        parts.append(part)
+        found += len(part)
+        start += window
+    return "".join(parts)[:size]
 
 
 def normalize_encoding(label: str) -> str | None:
