@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 
 from . import build, header, labels, saferegex, sections, tables, textnorm, validate
 from . import values as values_module
-from .decode import damage, decode, normalize_encoding
+from .decode import damage, normalize_encoding, read
 from .exceptions import (
     DecodeError,
     GovReportError,
@@ -58,6 +58,8 @@ def _decode(doc: Document) -> None:
         doc.kind = "html"
         return
     data = doc.data
+    # (codec, bytes) when doc.text is exactly these bytes decoded: the damage check reuses them.
+    source: tuple[str, bytes] | None = None
     if doc.text:
         if not doc.text.isascii():
             try:
@@ -81,10 +83,15 @@ def _decode(doc: Document) -> None:
         if not data.strip():
             doc.issue("empty_input", "the input is empty", "error")
             return
-        doc.encoding, doc.text = decode(data, None)
+        reading = read(data, None)
+        doc.encoding, doc.text = reading.encoding, reading.text
+        if reading.exact:
+            source = (reading.encoding, data)
         if len(data) < len(doc.data):
             # The cut may have split the last character.
             doc.text = doc.text.rstrip("\ufffd")
+            if len(doc.text) < len(reading.text):
+                source = None
     text = doc.text
     if not text.strip():
         doc.issue("empty_input", "the input holds no text", "error")
@@ -100,7 +107,7 @@ def _decode(doc: Document) -> None:
         )
         doc.text = ""
         return
-    damaged = damage(text)
+    damaged = damage(text, source)
     if damaged:
         doc.issue("mojibake", f"the text shows encoding damage: {damaged}", "warning")
     if "\x00" in text:
