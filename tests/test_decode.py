@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from govreport_parse import parse
-from govreport_parse.decode import damage, declared_encoding, decode, plausibility
+from govreport_parse.decode import damage, declared_encoding, decode, plausibility, read
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 
@@ -150,6 +150,24 @@ class TestDamagedBytes:
         assert encoding in ("utf-8", "gb18030", "big5hkscs")
 
 
+class TestExactReading:
+    @pytest.mark.parametrize("codec", ["utf-8", "gbk", "gb18030", "big5", "utf-16-le"])
+    def test_clean_bytes_read_exactly(self, codec: str) -> None:
+        """Bytes that decode without error are an exact reading: the text encodes back to them."""
+        body = TRADITIONAL if codec == "big5" else FOUR_BYTE if codec == "gb18030" else SIMPLIFIED
+        data = body.encode(codec)
+        reading = read(data)
+        assert reading.exact
+        assert (reading.encoding, reading.text) == decode(data)
+        assert reading.text.encode(reading.encoding) == data
+
+    def test_damaged_or_bom_bytes_are_not_exact(self) -> None:
+        """Replaced bytes or a dropped BOM make the reading inexact."""
+        good = SIMPLIFIED.encode("gbk")
+        assert not read(good + b"\xff" + good).exact
+        assert not read(codecs.BOM_UTF8 + SIMPLIFIED.encode("utf-8")).exact
+
+
 class TestPlausibility:
     def test_scores(self) -> None:
         """Report text scores high; mojibake and ASCII score low."""
@@ -178,6 +196,21 @@ class TestDamage:
         """GBK decoded as Latin-1 is recognised and read back."""
         mojibake = "泸水市人民政府".encode("gbk").decode("latin-1")
         assert damage(mojibake) == "GBK text decoded as Latin-1 (it reads '泸水市人民政府')"
+
+    @pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            SIMPLIFIED,
+            "年度\ufffd报告",
+            "关于" + "政府信息工作年度报告".encode().decode("gbk"),
+            "关于" + "政府年度报告".encode().decode("cp1252", "replace"),
+            "泸水市" + "泸水市人民政府".encode("gbk").decode("latin-1"),
+        ],
+    )
+    def test_source_bytes_change_nothing(self, text: str, codec: str) -> None:
+        """Given the bytes the text was decoded from, the damage found is the same."""
+        assert damage(text, (codec, text.encode(codec))) == damage(text)
 
     def test_mojibake_issue_on_parse(self) -> None:
         """parse() reports remaining damage as a mojibake warning."""

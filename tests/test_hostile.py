@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from govreport_parse import DecodeError, Report, parse
+from govreport_parse import DecodeError, Report, parse, pipeline
 from govreport_parse.settings import (
     MAX_CELLS_PER_LINE,
     MAX_INPUT_BYTES,
@@ -81,6 +81,14 @@ class TestNothingToRead:
         assert report.indicators == []
         with pytest.raises(DecodeError):
             parse(data, strict=True)
+
+    def test_junk_count(self) -> None:
+        """The junk characters are counted as the junk pattern finds them."""
+        rng = random.Random(0)
+        alphabet = [chr(c) for c in range(300)] + ["\ufffd", "\ud800", "政", "\U0001f600"]
+        for _ in range(500):
+            text = "".join(rng.choices(alphabet, k=rng.randint(0, 60)))
+            assert pipeline._junk_count(text) == len(pipeline._JUNK_CHAR.findall(text))
 
     def test_nul_bytes(self) -> None:
         """A file of NUL bytes is binary."""

@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 
 from . import build, header, labels, saferegex, sections, tables, textnorm, validate
 from . import values as values_module
-from .decode import damage, decode, normalize_encoding
+from .decode import damage, normalize_encoding, read
 from .exceptions import (
     DecodeError,
     GovReportError,
@@ -44,6 +44,8 @@ LOGGER = logging.getLogger(__name__)
 # Characters that never occur in a text page: C0 controls (but tab, newlines, form feed) and the
 # replacement character left by undecodable bytes.
 _JUNK_CHAR = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# Every byte but those of the junk controls.
+_NOT_JUNK_BYTES = bytes(b for b in range(256) if not _JUNK_CHAR.match(chr(b)))
 
 #: A pipeline stage: reads and extends the working document.
 Stage: TypeAlias = Callable[[Document], None]
@@ -52,12 +54,24 @@ Stage: TypeAlias = Callable[[Document], None]
 Source: TypeAlias = "str | bytes | os.PathLike[str] | Any"
 
 
+def _junk_count(text: str) -> int:
+    """How many :data:`_JUNK_CHAR` characters ``text`` holds.
+
+    The controls are counted on the ASCII bytes of the text, with C speed rather than that of
+    a regex scan.
+    """
+    controls = text.encode("ascii", "ignore").translate(None, _NOT_JUNK_BYTES)
+    return len(controls) + text.count("\ufffd")
+
+
 def _decode(doc: Document) -> None:
     """Bytes → text; sniff the kind; record the codec and any damage."""
     if doc.preparsed is not None:
         doc.kind = "html"
         return
     data = doc.data
+    # (codec, bytes) when doc.text is exactly these bytes decoded: the damage check reuses them.
+    source: tuple[str, bytes] | None = None
     if doc.text:
         if not doc.text.isascii():
             try:
@@ -78,20 +92,25 @@ def _decode(doc: Document) -> None:
         )
         data = data[:MAX_INPUT_BYTES]
     if not doc.text:
-        if not data.strip():
+        if not data or data.isspace():
             doc.issue("empty_input", "the input is empty", "error")
             return
-        doc.encoding, doc.text = decode(data, None)
+        reading = read(data, None)
+        doc.encoding, doc.text = reading.encoding, reading.text
+        if reading.exact:
+            source = (reading.encoding, data)
         if len(data) < len(doc.data):
             # The cut may have split the last character.
             doc.text = doc.text.rstrip("\ufffd")
+            if len(doc.text) < len(reading.text):
+                source = None
     text = doc.text
-    if not text.strip():
+    if not text or text.isspace():
         doc.issue("empty_input", "the input holds no text", "error")
         doc.text = ""
         return
     sample = text[:BINARY_SAMPLE_CHARS]
-    ratio = len(_JUNK_CHAR.findall(sample)) / len(sample)
+    ratio = _junk_count(sample) / len(sample)
     if ratio > BINARY_RATIO:
         doc.issue(
             "binary_input",
@@ -100,7 +119,7 @@ def _decode(doc: Document) -> None:
         )
         doc.text = ""
         return
-    damaged = damage(text)
+    damaged = damage(text, source)
     if damaged:
         doc.issue("mojibake", f"the text shows encoding damage: {damaged}", "warning")
     if "\x00" in text:

@@ -7,6 +7,7 @@ matching tokenizer; both emit the same :class:`~govreport_parse.tokens.Line` tok
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..tokens import Page, PageKind
 from .html_tokenizer import tokenize_element, tokenize_html
@@ -26,7 +27,8 @@ def sniff_kind(text: str) -> PageKind:
     ('html', 'text')
     """
     head = text[:4096]
-    signs = len(_HTML_SIGNS.findall(head))
+    # Two signs settle it: the search stops there (at the doctype and <html> of most pages).
+    signs = len(list(islice(_HTML_SIGNS.finditer(head), 2)))
     if signs >= 2 or (signs == 1 and head.lstrip().startswith("<")):
         return "html"
     return "text"
