@@ -27,8 +27,9 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -53,7 +54,7 @@ def _time(fn: Callable[[], object], repeat: int) -> float:
 def _time_many(
     fns: dict[str, Callable[[], object]],
     repeat: int,
-    before: dict[str, Callable[[], object]] | None = None,
+    before: Mapping[str, Callable[[], object]] | None = None,
 ) -> dict[str, float]:
     """Median wall time per call of each function, the calls interleaved round-robin.
 
@@ -104,7 +105,8 @@ def _bare_text(data: bytes, codec: str) -> list[list[str]]:
 
 def _lxml_cells(data: bytes) -> list[str]:
     """lxml's parse plus the text of every table cell: the least any table reader does."""
-    return [cell.text_content() for cell in lxml.html.fromstring(data).iter("td", "th")]
+    root: Any = lxml.html.fromstring(data)  # an HtmlElement (the stubs say _Element)
+    return [cell.text_content() for cell in root.iter("td", "th")]
 
 
 def _contenders_html(page: BenchPage) -> dict[str, Callable[[], object]]:
@@ -133,8 +135,8 @@ def _contenders_html(page: BenchPage) -> dict[str, Callable[[], object]]:
 
 def _lxml_reads_whole_page(page: BenchPage) -> bool:
     """Whether lxml's parse of the bytes holds the whole page (a bad charset cuts it short)."""
-    root = lxml.html.fromstring(page.html)
-    return "结转下年度" in root.text_content() or "统计数" in root.text_content()
+    text = lxml.html.fromstring(page.html).text_content()  # type: ignore[attr-defined]
+    return "结转下年度" in text or "统计数" in text
 
 
 def _fmt_ms(seconds: float) -> str:

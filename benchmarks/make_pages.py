@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 __all__ = ["BenchPage", "benchmark_pages"]
 
 Cell = tuple[str, int, int]  # text, colspan, rowspan
 Row = list[Cell]
+Block = tuple[str, "str | list[Row]"]  # kind (title, heading, text, table), and its content
 
 _AGENCIES = [
     ("江北区人民政府", "江北区"),
@@ -137,10 +139,10 @@ class BenchPage:
     encoding: str
     html: bytes
     text: bytes
-    blocks: list[tuple[str, object]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
 
-def _data(name: str) -> dict[str, object]:
+def _data(name: str) -> dict[str, Any]:
     raw = resources.files("govreport_parse.data").joinpath(name).read_text(encoding="utf-8")
     return tomllib.loads(raw)
 
@@ -151,10 +153,7 @@ def _num(rng: random.Random, top: int = 60) -> str:
 
 def _units() -> dict[str, str]:
     tax = _data("taxonomy.toml")
-    return {
-        str(i["id"]): str(i.get("unit", ""))
-        for i in tax["indicator"]  # type: ignore[union-attr]
-    }
+    return {str(i["id"]): str(i.get("unit", "")) for i in tax["indicator"]}
 
 
 _LEGACY_SECTION_OF = [
@@ -187,9 +186,9 @@ def _legacy_table(rng: random.Random) -> list[Row]:
     layout = _data("layouts.toml")["legacy"]
     units = _units()
     tax = _data("taxonomy.toml")
-    gov_levels = [m["label"] for m in tax["dimensions"]["gov_level"]["members"]]  # type: ignore[index]
+    gov_levels = [m["label"] for m in tax["dimensions"]["gov_level"]["members"]]
     rows: list[Row] = [[("统计指标", 1, 1), ("单位", 1, 1), ("统计数", 1, 1)]]
-    for number, section in enumerate(layout["sections"], 1):  # type: ignore[arg-type]
+    for number, section in enumerate(layout["sections"], 1):
         key = section["section"]
         own = section.get("id")
         unit = units.get(own, "") if own else ""
@@ -202,7 +201,7 @@ def _legacy_table(rng: random.Random) -> list[Row]:
         )
         members = [
             r
-            for r in layout["rows"]  # type: ignore[union-attr]
+            for r in layout["rows"]
             if r.get("section") == key
             or (
                 r.get("section") is None
@@ -222,7 +221,7 @@ def _legacy_table(rng: random.Random) -> list[Row]:
 
 def _t2_tables(rng: random.Random, fmt: str) -> list[list[Row]]:
     tables = []
-    for block in _data("layouts.toml")["t2"]:  # type: ignore[union-attr]
+    for block in _data("layouts.toml")["t2"]:
         cols = block[fmt]
         header = {
             "new_made": "本年新制作数量",
@@ -276,11 +275,12 @@ def _t3_table(rng: random.Random, fmt: str) -> list[Row]:
         nums = [int(_num(rng, 40)) for _ in range(6)]
         return [(str(n), 1, 1) for n in [*nums, sum(nums)]]
 
-    by_id = {spec["id"]: spec for spec in t3["rows"]}  # type: ignore[union-attr]
+    by_id = {spec["id"]: spec for spec in t3["rows"]}
 
     def label(ident: str) -> str:
         spec = by_id[ident]
-        return (spec.get("labels") or spec.get("exact"))[0]
+        first: str = (spec.get("labels") or spec.get("exact"))[0]
+        return first
 
     rows.append([("一、本年新收政府信息公开申请数量", 3, 1), *values()])
     rows.append([("二、上年结转政府信息公开申请数量", 3, 1), *values()])
@@ -357,10 +357,8 @@ def _paragraphs(rng: random.Random, agency: str, count: int) -> list[str]:
     return out
 
 
-def _model(
-    rng: random.Random, fmt: str, agency: str, year: int, paragraphs: int
-) -> list[tuple[str, object]]:
-    blocks: list[tuple[str, object]] = []
+def _model(rng: random.Random, fmt: str, agency: str, year: int, paragraphs: int) -> list[Block]:
+    blocks: list[Block] = []
     title = f"{agency}{year}年政府信息公开工作年度报告"
     blocks.append(("title", title))
     blocks.append(
@@ -414,7 +412,7 @@ def _html_table(rows: list[Row], word: bool) -> str:
 
 
 def _html(
-    blocks: list[tuple[str, object]],
+    blocks: list[Block],
     charset: str,
     agency: str,
     place: str,
@@ -491,8 +489,8 @@ def _html(
                 )
             else:
                 body.append(f'<p style="text-indent:2em;">{escape(str(content))}</p>')
-        elif kind == "table":
-            body.append(_html_table(content, word))  # type: ignore[arg-type]
+        elif kind == "table" and isinstance(content, list):
+            body.append(_html_table(content, word))
     footer = "".join(f'<a href="/f{i}/">{escape(n)}</a> | ' for i, n in enumerate(_FOOTER))
     body += [
         "</div>",
@@ -508,7 +506,7 @@ def _html(
     return "\n".join(head + body)
 
 
-def _text(blocks: list[tuple[str, object]], agency: str, year: int, seed: int) -> str:
+def _text(blocks: list[Block], agency: str, year: int, seed: int) -> str:
     lines = [
         f"索 引 号: | 11{seed:04d}00MB{seed:04d}/{year + 1}-{seed:05d} | "
         "分类: | 政府信息公开年报 |",
@@ -516,7 +514,7 @@ def _text(blocks: list[tuple[str, object]], agency: str, year: int, seed: int) -
     ]
     for kind, content in blocks:
         if kind == "table":
-            rows: list[Row] = content  # type: ignore[assignment]
+            rows = content if isinstance(content, list) else []
             lines.extend(" | ".join(text for text, _, _ in row) + " |" for row in rows)
         else:
             lines.append(str(content))

@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         parse(data)  # warm the data-file caches
 
     memos = "warm memos" if args.warm else "memos emptied before each page"
-    kind = "text" if args.text else "HTML"
-    print(f"Median ms per page, by stage ({len(inputs)} {kind} pages, {memos})")
+    what = "text" if args.text else "HTML"
+    print(f"Median ms per page, by stage ({len(inputs)} {what} pages, {memos})")
     times = stage_times(inputs, args.rounds, args.warm)
     total = sum(times.values())
     for name, ms in times.items():
