@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,7 @@ from click.testing import CliRunner
 
 from govreport_parse import models
 from govreport_parse.cli import cli
+from govreport_parse.state import Document
 from govreport_parse.taxonomy import FORMATS, layouts, taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -554,14 +555,15 @@ def documented_codes(page: Path = ROOT / "docs" / "issues.md") -> list[str]:
 
 def _strict_exception(code: str, severity: str) -> str:
     from govreport_parse import pipeline
+    from govreport_parse.exceptions import GovReportError, TableError
 
     if severity != "error" and code not in getattr(pipeline, "_STRICT_ALWAYS", ()):
         return ""
 
-    table: dict[str, type] = getattr(pipeline, "_STRICT_ERRORS", {})
+    table: dict[str, type[GovReportError]] = getattr(pipeline, "_STRICT_ERRORS", {})
     exc = table.get(code)
     if exc is None:
-        exc = pipeline.TableError if "table" in code else pipeline.GovReportError
+        exc = TableError if "table" in code else GovReportError
     return f"`{exc.__name__}`"
 
 
@@ -592,7 +594,8 @@ def stages_table() -> str:
     from govreport_parse import pipeline
 
     out = ["| # | stage | function | what it does |", "|--:|---|---|---|"]
-    rows = [(name, func) for name, func in pipeline.STAGES]
+    # A stage returns nothing; the final step returns the Report: both are documented the same.
+    rows: list[tuple[str, Callable[[Document], object]]] = list(pipeline.STAGES)
     from govreport_parse import build
 
     rows.append(("build", build.report))

@@ -9,6 +9,7 @@ import tarfile
 import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -24,7 +25,9 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
-def _tar(path: Path, members: dict[str, bytes], mode: str = "w:gz") -> Path:
+def _tar(
+    path: Path, members: dict[str, bytes], mode: Literal["w", "w:gz", "w:bz2", "w:xz"] = "w:gz"
+) -> Path:
     with tarfile.open(path, mode) as archive:
         for name, data in members.items():
             info = tarfile.TarInfo(name)

@@ -66,8 +66,11 @@ def test_parquet_has_one_row_per_value_and_reads_in_pyarrow_and_duckdb(tmp_path:
 
     table = pq.read_table(parquet)
     assert table.num_rows == _count(db, "indicator_values")
-    found = duckdb.sql(
+    # duckdb.sql returns None only for statements that produce no result set, never a SELECT.
+    relation = duckdb.sql(
         f"SELECT count(*), sum(value) FROM read_parquet('{parquet}') "
         "WHERE indicator = 'requests.received' AND status = 'number'"
-    ).fetchall()
+    )
+    assert relation is not None
+    found = relation.fetchall()
     assert found == [(PAGES, sum(range(PAGES)))]

@@ -249,7 +249,7 @@ def test_data_file_keys_are_documented() -> None:
     from govreport_parse import taxonomy as taxonomy_module
 
     page = (DOCS / "data-files.md").read_text("utf-8")
-    keys = getattr(taxonomy_module, "_INDICATOR_KEYS", frozenset())
+    keys: frozenset[str] = getattr(taxonomy_module, "_INDICATOR_KEYS", frozenset())
     missing = sorted(k for k in keys if f"| `{k}` |" not in page)
     assert not missing, f"document these taxonomy.toml keys in docs/data-files.md: {missing}"
 

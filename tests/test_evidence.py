@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from govreport_parse import parse
+from govreport_parse import Report, parse
 
 HEAD = "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人 | 法人或其他组织 | 总计\n"
 
 
-def _cells(report, ident: str) -> dict[str | None, object]:
+def _cells(report: Report, ident: str) -> dict[str | None, object]:
     return {i.column: i.value for i in report.indicators if i.id == ident}
 
 

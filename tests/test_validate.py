@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pytest
 
 from govreport_parse import SumMismatchError, parse
-from govreport_parse.models import IndicatorValue
+from govreport_parse.models import Format, IndicatorValue
 from govreport_parse.pipeline import STAGES
 from govreport_parse.state import Document
 from govreport_parse.validate import check, rules_for
@@ -200,7 +200,7 @@ class TestHoldingPages:
 Cells = dict[tuple[str, str | None], int | Decimal | str]
 
 
-def _doc(fmt: str, cells: Cells) -> Document:
+def _doc(fmt: Format, cells: Cells) -> Document:
     """A document holding the given cells (a ``str`` value is a status: blank, n/a …)."""
     doc = Document(data=b"")
     doc.format = fmt
@@ -257,7 +257,7 @@ class TestRuleMechanics:
 
     def test_legacy_rules_do_not_apply_to_modern_formats(self) -> None:
         """A legacy partition is not checked on a 2021 page (and the reverse)."""
-        legacy = {
+        legacy: Cells = {
             ("organization.staff.total", None): 5,
             ("organization.staff.full_time", None): 1,
             ("organization.staff.part_time", None): 1,
