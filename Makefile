@@ -30,8 +30,8 @@ demo: $(VENV)/.installed
 
 ## test: lint, type-check, build the docs and run the whole test suite
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
-	$(BIN)/ruff format --check src tests scripts $(wildcard benchmarks)
+	$(BIN)/ruff check src tests scripts benchmarks fuzz
+	$(BIN)/ruff format --check src tests scripts benchmarks fuzz
 	$(BIN)/mypy
 	$(COG) --check --verbosity=1 $(COG_FILES) || { echo "generated docs are stale: run 'make docs-gen'"; exit 1; }
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
