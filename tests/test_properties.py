@@ -5,6 +5,7 @@ built from the labels of the package's own layouts."""
 from __future__ import annotations
 
 import codecs
+import html
 import re
 import tomllib
 import unicodedata
@@ -21,6 +22,19 @@ from govreport_parse.tokens import LineKind
 
 #: Example counts stay modest so the whole suite runs in seconds; ``make fuzz`` goes further.
 FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Cell text: any printable character (no control characters, no surrogates, not the
+#: noncharacters the tokenizer marks structure with) and the spaces pages use.
+CELL_CHARS = st.text(
+    st.one_of(
+        st.characters(
+            blacklist_categories=("Cc", "Cs"),
+            blacklist_characters="\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4\ufdd5\ufffe\uffff",
+        ),
+        st.sampled_from(" \n\t\u00a0\u3000"),
+    ),
+    max_size=12,
+)
+
 SOME = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -119,6 +133,35 @@ class TestTokenizers:
         assert [line.number for line in page.lines] == list(range(1, len(page.lines) + 1))
         for line in page.lines:
             assert all(cell.line == line.number and cell.span >= 1 for cell in line.cells)
+
+    @SOME
+    @given(
+        st.lists(
+            st.lists(
+                st.tuples(CELL_CHARS, st.integers(min_value=1, max_value=4)),
+                min_size=2,
+                max_size=6,
+            ),
+            max_size=12,
+        )
+    )
+    def test_html_table_round_trip(self, rows: list[list[tuple[str, int]]]) -> None:
+        """Every row of a table comes back as one line: its cells in order, whitespace
+        collapsed, colspans kept, whatever printable characters the cells hold."""
+        markup = "<table>" + "".join(
+            "<tr>"
+            + "".join(f'<td colspan="{span}">{html.escape(text)}</td>' for text, span in row)
+            + "</tr>"
+            for row in rows
+        )
+        expected = []
+        for row in rows:
+            texts = [" ".join(text.split()) for text, _ in row]
+            if any(texts):
+                expected.append([(t, span) for t, (_, span) in zip(texts, row, strict=True)])
+        lines = [line for line in tokenize_html(markup + "</table>").lines if line.cells]
+        assert [line.kind for line in lines] == [LineKind.ROW] * len(expected)
+        assert [[(cell.text, cell.span) for cell in line.cells] for line in lines] == expected
 
 
 class TestParse:
