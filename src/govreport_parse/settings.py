@@ -31,8 +31,8 @@ MAX_LINES: Final = 200_000
 #: when flattened one cell per line); page layouts nest a few hundred more.
 MAX_TABLE_ROWS: Final = 5_000
 
-#: HTML nesting deeper than this is flattened into its parent's text (issue ``markup_too_deep``).
-#: libxml2 itself stops building the tree at depth 256 and drops what is below.
+#: How deep libxml2 builds the tree of parsed markup; what lies below is dropped (issue
+#: ``markup_too_deep``). Only the issue's message uses it: the limit is libxml2's own.
 MAX_HTML_DEPTH: Final = 256
 
 #: At most this many issues of one code are kept; the rest are counted in one
