@@ -422,16 +422,13 @@ def damage(text: str, source: tuple[str, bytes] | None = None) -> str | None:
 # (The regex module scans bytes for this class far faster than re does.)
 _UTF8_CJK_RUN = regex.compile(rb"(?:[\xe3-\xe9][\x80-\xbf][\x80-\xbf]){%d,}" % MOJIBAKE_MIN_RUN)
 # Characters that Latin-1 and cp1252 make of the bytes 0x80-0xFF; a CJK character is two or
-# three of them.
+# three of them. Every such run holds a Latin-1 letter from U+00C0 on (the lead byte of a UTF-8
+# or GBK character): _has_latin1_letter is the quick test for one.
 _LATIN1_RUN = re.compile(
     "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
     f"{{{2 * MOJIBAKE_MIN_RUN},}}"
 )
-
-# Every such run holds a Latin-1 letter from U+00C0 on (the lead byte of a UTF-8 or GBK
-# character): _has_latin1_letter is the quick test (× and ÷, common in Chinese text, are left
-# out of it).
 
 
 def _utf8_read_as_gbk(text: str, raw: bytes | None) -> str | None:
@@ -451,7 +448,8 @@ def _utf8_read_as_gbk(text: str, raw: bytes | None) -> str | None:
 
 
 def _has_latin1_letter(raw: bytes) -> bool:
-    """Whether the UTF-8 text ``raw`` holds a character U+00C0–U+00FF other than × and ÷.
+    """Whether the UTF-8 text ``raw`` holds a character U+00C0–U+00FF other than × and ÷
+    (common in Chinese text).
 
     In UTF-8 these are exactly the characters encoded with the lead byte C3, which ``bytes.find``
     locates far faster than a character-class search over the text.

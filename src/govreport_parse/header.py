@@ -287,12 +287,8 @@ def _page_lines(doc: Document, start: int, stop: int) -> Iterator[_PageLine]:
     stop = min(stop, len(page.lines))
     if start >= stop:
         return
-    if page.kind == "text" and doc.text:
-        text = doc.text
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        raw_lines = text.split("\n", stop)[start:stop]
-        for number, raw in enumerate(raw_lines, start + 1):
+    if page.raw_lines:
+        for number, raw in enumerate(page.raw_lines[start:stop], start + 1):
             yield _text_line(number, raw)
         return
     for line in page.lines[start:stop]:

@@ -170,12 +170,7 @@ def _unmark(text: str) -> str:
 def _heading_texts(doc: Document, lines: list[Line]) -> dict[int, str]:
     """The raw text of each line that can be a heading, by line index: a text line of one cell
     and no pipe. Text input is read from its raw lines (markdown marks and pipes kept)."""
-    raw_lines: list[str] = []
-    if doc.kind == "text" and doc.text:
-        text = doc.text
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        raw_lines = text.split("\n")
+    raw_lines = doc.page.raw_lines if doc.page is not None else []
     texts = {
         idx: raw_lines[line.number - 1]
         if raw_lines and line.number <= len(raw_lines)

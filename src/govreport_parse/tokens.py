@@ -94,3 +94,7 @@ class Page:
 
     notes: list[tuple[str, str]] = field(default_factory=list)
     """(issue code, message) pairs the tokenizer wants reported (limits hit, markup damage)."""
+
+    raw_lines: list[str] = field(default_factory=list)
+    """Text input's lines as printed, one per :attr:`lines` entry (empty for HTML): for stages
+    that need what cells lose, such as the spacing of labels or markdown marks."""

@@ -34,7 +34,7 @@ from ..settings import (
 from ..tokens import Cell, Line, LineKind, Page
 from .text_tokenizer import split_row_text
 
-__all__ = ["parse_html", "tokenize_element", "tokenize_html"]
+__all__ = ["tokenize_element", "tokenize_html"]
 
 
 _DROP = frozenset(
@@ -108,7 +108,6 @@ _BLOCK = frozenset(
 # _TABLE_OPEN and _TABLE_CLOSE lines.
 _ROW, _CELL, _SPAN, _LAYOUT = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
 _TABLE_OPEN, _TABLE_CLOSE = "\ufdd4", "\ufdd5"
-_ALL_MARKS = (_ROW, _CELL, _SPAN, _LAYOUT, _TABLE_OPEN, _TABLE_CLOSE)
 _MARKS = re.compile("[\ufdd0-\ufdd5]")
 _LOCAL = threading.local()
 _TOO_DEEP = f"tags nested deeper than {MAX_HTML_DEPTH} levels; what lies below is lost"
@@ -200,11 +199,6 @@ def _parse(text: str) -> tuple[Any, list[tuple[str, str]]]:
             notes.append(("markup_limit", f"the markup parser stopped at a limit: {message}"))
             break
     return root, notes
-
-
-def parse_html(text: str) -> Any:
-    """Parse markup into an lxml root element (never raises on content; ``None`` if empty)."""
-    return _parse(text)[0]
 
 
 def _span(raw: str) -> int:
@@ -339,11 +333,15 @@ def _notes(lines: _Lines) -> list[tuple[str, str]]:
     return notes
 
 
+def _has_marks(text: str) -> bool:
+    """Whether ``text`` holds a structure mark (substring tests: faster than a class search)."""
+    return any(mark in text for mark in (_ROW, _CELL, _SPAN, _LAYOUT, _TABLE_OPEN, _TABLE_CLOSE))
+
+
 def tokenize_element(root: Any) -> Page:
     """Tokenize an already parsed lxml element (an ``lxml.html`` or ``etree`` tree)."""
-    text = etree.tostring(root, method="text", encoding=str)
-    if any(mark in text for mark in _ALL_MARKS):
-        return tokenize_html(etree.tostring(root, encoding=str))
+    if _has_marks(_text(root)):
+        return tokenize_html(etree.tostring(root, encoding=str))  # which drops the marks
     return _tokenize_root(root, [])
 
 
@@ -367,9 +365,9 @@ def _tokenize_root(root: Any, notes: list[tuple[str, str]]) -> Page:
     try:
         lines.read(_render(top))
     except etree.XSLTApplyError:
-        # Nested deeper than XSLT recurses (only a tree built by the caller can be): keep its
-        # text, line by line as the markup breaks it.
-        lines.read(_MARKS.sub("", _text(top)))
+        # Nested deeper than XSLT recurses (only a tree built by the caller can be, and it
+        # holds no marks): keep its text, line by line as the markup breaks it.
+        lines.read(_text(top))
         message = "tags nested too deep to render; the text is kept without blocks or rows"
         notes = [*notes, ("markup_too_deep", message)]
     return Page(
@@ -384,7 +382,7 @@ def _tokenize_root(root: Any, notes: list[tuple[str, str]]) -> Page:
 
 def tokenize_html(text: str) -> Page:
     """Tokenize HTML markup into a :class:`~govreport_parse.tokens.Page`."""
-    if any(mark in text for mark in _ALL_MARKS):
+    if _has_marks(text):
         text = _MARKS.sub("", text)
     root, notes = _parse(text)
     if root is None:

@@ -143,6 +143,7 @@ def tokenize_text(text: str) -> Page:
             ("too_many_lines", f"only the first {MAX_LINES} of {len(raw_lines)} lines were read")
         )
         raw_lines = raw_lines[:MAX_LINES]
+    printed = raw_lines
     lines: list[Line] = []
     long_lines = 0
     boxed = bool(_BOX.search(text))
@@ -203,7 +204,7 @@ def tokenize_text(text: str) -> Page:
         )
     if boxed:
         lines = _join_wrapped_rows(lines, raw_lines, borders)
-    return Page(kind="text", lines=lines, notes=notes)
+    return Page(kind="text", lines=lines, notes=notes, raw_lines=printed)
 
 
 def _pipe_positions(raw: str) -> tuple[int, ...]:
